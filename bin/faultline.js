@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Entry point for `npx faultline` and `npm run test:jepsen`: runs the compiled CLI.
+import { main } from '../dist/src/cli.js';
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err) => {
+    // Last-resort guard: the CLI maps every expected failure to a one-line message itself.
+    process.stderr.write(`faultline: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 3;
+  },
+);

@@ -1,0 +1,78 @@
+/**
+ * Client for the register workload against an HTTP JSON key-value service (the built-in
+ * kv system, or anything with the same /read, /write, /cas endpoints).
+ *
+ * Values in the history are `[key, v]` tuples (Jepsen's "independent" convention):
+ * read `[k, null]` → ok `[k, observed]`; write `[k, v]`; cas `[k, [from, to]]`.
+ * Only an answer that proves the op did not happen is `fail`; everything else unclear
+ * is `info`.
+ */
+import { classifyKvError, kvRequest } from './kv-http.js';
+import type { Client, ClientOp, ClientResult } from './client.js';
+import type { TestRuntime } from '../core/test.js';
+
+interface KvBody {
+  ok?: boolean;
+  value?: unknown;
+  error?: string;
+  definite?: boolean;
+}
+
+export class RegisterHttpClient implements Client {
+  constructor(private readonly baseUrl?: string) {}
+
+  async open(test: TestRuntime, node: string): Promise<Client> {
+    const a = test.cluster.address(node);
+    return new RegisterHttpClient(`http://${a.host}:${a.port}`);
+  }
+
+  async setup(): Promise<void> {}
+
+  async invoke(test: TestRuntime, op: ClientOp, signal: AbortSignal): Promise<ClientResult> {
+    if (!this.baseUrl) throw new Error('client not opened');
+    const [key, arg] = op.value as [string, unknown];
+    let path: string;
+    let body: Record<string, unknown>;
+    switch (op.f) {
+      case 'read':
+        path = '/read';
+        body = { key };
+        break;
+      case 'write':
+        path = '/write';
+        body = { key, value: arg };
+        break;
+      case 'cas': {
+        const [from, to] = arg as [unknown, unknown];
+        path = '/cas';
+        body = { key, from, to };
+        break;
+      }
+      default:
+        return { type: 'fail', value: op.value, error: `unknown f ${op.f}` };
+    }
+    // Answer a little before the runner's own timeout so the error says what happened.
+    const timeoutMs = Math.max(50, test.options.opTimeoutMs - 100);
+    try {
+      if (signal.aborted) return { type: 'fail', value: op.value, error: 'not sent: aborted' };
+      const res = await kvRequest(this.baseUrl, path, body, { timeoutMs, connectTimeoutMs: Math.min(1000, timeoutMs) });
+      const b = (res.body ?? {}) as KvBody;
+      if (res.status === 200 && b.ok === true) {
+        return { type: 'ok', value: op.f === 'read' ? [key, b.value ?? null] : op.value };
+      }
+      const error = b.error ?? `http ${res.status}`;
+      // 409 (cas mismatch), 400 and 503-with-definite are the server's word that nothing happened.
+      if (b.definite === true || res.status === 409 || res.status === 400) return { type: 'fail', value: op.value, error };
+      // A read that failed changed nothing, whatever the reason.
+      return { type: op.f === 'read' ? 'fail' : 'info', value: op.value, error };
+    } catch (e) {
+      const kind = classifyKvError(e);
+      const error = `${kind}: ${(e as Error).message}`;
+      if (kind === 'connect' || op.f === 'read') return { type: 'fail', value: op.value, error };
+      return { type: 'info', value: op.value, error };
+    }
+  }
+
+  async teardown(): Promise<void> {}
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,32 @@
+/**
+ * `faultline clean`: removes whatever runs left behind (a harness killed with SIGKILL, a
+ * forced exit): processes in our namespaces, the namespaces with their bridges and
+ * iptables rules, our veth ends, and temp dirs. Everything is found by the `fl-` prefix.
+ */
+import { readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PREFIX, runIdOfNamespace } from './names.js';
+import { removeRunNetwork } from './local.js';
+import { run } from './sh.js';
+
+export async function cleanLocal(): Promise<string[]> {
+  const removed: string[] = [];
+  const list = await run(['ip', 'netns', 'list']).catch(() => undefined);
+  const runIds = new Set<string>();
+  for (const line of list?.stdout.split('\n') ?? []) {
+    const id = runIdOfNamespace(line.split(' ')[0] ?? '');
+    if (id) runIds.add(id);
+  }
+  // Our veth ends whose hub is already gone.
+  const links = await run(['ip', '-o', 'link', 'show']).catch(() => undefined);
+  for (const m of links?.stdout.matchAll(/^\d+: fl([0-9a-f]{6})h[@:]/gm) ?? []) runIds.add(m[1]!);
+  for (const id of runIds) removed.push(...(await removeRunNetwork(id)));
+  for (const entry of readdirSync(tmpdir())) {
+    if (/^fl-[0-9a-f]{6}$/.test(entry) && entry.startsWith(PREFIX)) {
+      rmSync(join(tmpdir(), entry), { recursive: true, force: true });
+      removed.push(`dir ${join(tmpdir(), entry)}`);
+    }
+  }
+  return removed;
+}

@@ -1,0 +1,76 @@
+/**
+ * The cluster contract (DESIGN.md "Cluster"): a backend runs the nodes of the system under
+ * test and gives the nemesis its levers (kill, pause, commands in a node's network
+ * namespace). Backends know nothing about the system beyond its `SystemSpec`.
+ */
+
+/** How to start one node of a system under test, independent of the backend. */
+export interface NodeLaunch {
+  /** Program and arguments; the program runs inside the node's network namespace. */
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
+}
+
+export interface SystemContext {
+  node: string;
+  /** Every node's cluster address, by name. */
+  ips: ReadonlyMap<string, string>;
+  port: number;
+  /** Directory the node keeps across restarts. */
+  dataDir: string;
+}
+
+export interface SystemSpec {
+  name: string;
+  /** The TCP port every node listens on (each node has its own IP). */
+  port: number;
+  launch(ctx: SystemContext): NodeLaunch;
+  /** Resolves true once the node serves requests; called repeatedly until a deadline. */
+  ready(address: NodeAddress): Promise<boolean>;
+}
+
+/** Where a client reaches a node. */
+export interface NodeAddress {
+  host: string;
+  port: number;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Cluster {
+  readonly backend: 'local' | 'docker';
+  readonly runId: string;
+  readonly nodes: readonly string[];
+  /** Creates the network and starts every node; resolves when all are ready. */
+  setup(): Promise<void>;
+  /** Stops every node and removes everything `setup` created. Safe to call twice. */
+  teardown(): Promise<void>;
+  /** Starts a node that is down (after `kill`), keeping its data directory. */
+  start(node: string): Promise<void>;
+  /** SIGKILL: no chance to flush or say goodbye. */
+  kill(node: string): Promise<void>;
+  pause(node: string): Promise<void>;
+  resume(node: string): Promise<void>;
+  /** Runs a command beside the node (same namespaces where the backend has them). */
+  exec(node: string, cmd: readonly string[]): Promise<ExecResult>;
+  /** Runs a command in the node's network namespace (iptables and the like). */
+  netExec(node: string, cmd: readonly string[]): Promise<ExecResult>;
+  /** Path of the node's log file (stdout and stderr). */
+  logs(node: string): string;
+  /** The address a client uses to reach the node. */
+  address(node: string): NodeAddress;
+  /** The node's IP on the cluster network: what partitions filter on. */
+  ip(node: string): string;
+  /** Whether the node's process is running (false after kill, until start). */
+  isRunning(node: string): boolean;
+}
+
+/** n1..nN, the node names every backend uses. */
+export function nodeNames(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `n${i + 1}`);
+}

@@ -1,0 +1,258 @@
+/**
+ * The embedded default backend: every node is a local process in its own Linux network
+ * namespace, with its own IP on a bridge that lives in a hub namespace of the run (never a
+ * bridge in the harness' own namespace). The harness reaches the nodes through one veth
+ * pair into the hub. Partitions are iptables rules inside node namespaces, so they filter
+ * node-to-node traffic while the harness' clients still reach every node (as in Jepsen,
+ * where the control node is never partitioned).
+ *
+ *   harness ns: flXXXXXXh (10.213.S.1) ── veth ── hub ns: br0 ── veth ── fl-XXXXXX-n1: eth0 (10.213.S.11)
+ *                                                          └──── veth ── fl-XXXXXX-n2: eth0 (10.213.S.12) …
+ *
+ * Requires root (or the user-namespace wrapper in `privileges.ts`, which makes us root in
+ * a namespace of our own).
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { FaultlineError } from '../core/errors.js';
+import type { Cluster, ExecResult, NodeAddress, SystemSpec } from './cluster.js';
+import { names } from './names.js';
+import { must, run } from './sh.js';
+import { readTail } from './log-tail.js';
+
+export interface LocalClusterOptions {
+  runId: string;
+  nodes: readonly string[];
+  system: SystemSpec;
+  /** Directory for node logs: `<logDir>/<node>.log`. */
+  logDir: string;
+  /** How long a node may take to become ready. */
+  readyTimeoutMs?: number;
+  log?: (msg: string) => void;
+}
+
+interface NodeState {
+  ns: string;
+  ip: string;
+  dataDir: string;
+  proc?: ResultPromise;
+  exited?: Promise<void>;
+}
+
+export class LocalCluster implements Cluster {
+  readonly backend = 'local' as const;
+  readonly runId: string;
+  readonly nodes: readonly string[];
+  private readonly state = new Map<string, NodeState>();
+  private readonly subnet: string;
+  private readonly hub: string;
+  private readonly tempRoot: string;
+  private created = false;
+  /** Set by teardown so a setup still in progress (Ctrl-C while starting) stops early. */
+  private stopping = false;
+  private setupDone: Promise<void> = Promise.resolve();
+
+  constructor(private readonly opts: LocalClusterOptions) {
+    this.runId = opts.runId;
+    this.nodes = opts.nodes;
+    this.hub = names.hubNs(opts.runId);
+    this.tempRoot = join(tmpdir(), names.tempDir(opts.runId));
+    // A /24 in 10.213.0.0/16 chosen by run id; setup checks it collides with no route.
+    this.subnet = `10.213.${parseInt(opts.runId.slice(0, 2), 16)}`;
+    opts.nodes.forEach((node, i) => {
+      this.state.set(node, {
+        ns: names.nodeNs(opts.runId, node),
+        ip: `${this.subnet}.${11 + i}`,
+        dataDir: join(this.tempRoot, node),
+      });
+    });
+  }
+
+  private node(node: string): NodeState {
+    const s = this.state.get(node);
+    if (!s) throw new FaultlineError(`unknown node ${node} (nodes: ${this.nodes.join(', ')})`);
+    return s;
+  }
+
+  setup(): Promise<void> {
+    this.setupDone = this.doSetup();
+    return this.setupDone;
+  }
+
+  private async doSetup(): Promise<void> {
+    await this.checkSubnetFree();
+    this.created = true;
+    const hostVeth = names.hostVeth(this.runId);
+    await must(['ip', 'netns', 'add', this.hub]);
+    await must(['ip', '-n', this.hub, 'link', 'set', 'lo', 'up']);
+    await must(['ip', '-n', this.hub, 'link', 'add', 'br0', 'type', 'bridge']);
+    await must(['ip', '-n', this.hub, 'link', 'set', 'br0', 'up']);
+    // The harness' way in: one end here, the other on the hub's bridge.
+    await must(['ip', 'link', 'add', hostVeth, 'type', 'veth', 'peer', 'name', 'up0', 'netns', this.hub]);
+    await must(['ip', '-n', this.hub, 'link', 'set', 'up0', 'master', 'br0', 'up']);
+    await must(['ip', 'addr', 'add', `${this.subnet}.1/24`, 'dev', hostVeth]);
+    await must(['ip', 'link', 'set', hostVeth, 'up']);
+    for (const node of this.nodes) {
+      if (this.stopping) throw new FaultlineError('setup interrupted');
+      const s = this.node(node);
+      await must(['ip', 'netns', 'add', s.ns]);
+      await must(['ip', '-n', s.ns, 'link', 'set', 'lo', 'up']);
+      // Create the pair inside the hub with its peer directly in the node's namespace, so
+      // no interface of a node ever appears in the harness' namespace.
+      await must(['ip', '-n', this.hub, 'link', 'add', `v-${node}`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', s.ns]);
+      await must(['ip', '-n', this.hub, 'link', 'set', `v-${node}`, 'master', 'br0', 'up']);
+      await must(['ip', '-n', s.ns, 'addr', 'add', `${s.ip}/24`, 'dev', 'eth0']);
+      await must(['ip', '-n', s.ns, 'link', 'set', 'eth0', 'up']);
+      mkdirSync(s.dataDir, { recursive: true });
+    }
+    mkdirSync(this.opts.logDir, { recursive: true });
+    await Promise.all(this.nodes.map((n) => this.start(n)));
+  }
+
+  /** Refuses to add a route that would shadow one the machine already has. */
+  private async checkSubnetFree(): Promise<void> {
+    const routes = await run(['ip', '-4', 'route', 'show']);
+    const clash = routes.stdout.split('\n').find((l) => l.startsWith(`${this.subnet}.`) || l.startsWith('10.213.0.0/16') || l.startsWith('10.0.0.0/8'));
+    if (clash) throw new FaultlineError(`subnet ${this.subnet}.0/24 for run ${this.runId} overlaps an existing route (${clash.trim()}); run \`faultline clean\` or retry for another run id`);
+  }
+
+  async start(node: string): Promise<void> {
+    const s = this.node(node);
+    if (s.proc && s.proc.exitCode === null) return;
+    const ips = new Map(this.nodes.map((n) => [n, this.node(n).ip] as const));
+    const launch = this.opts.system.launch({ node, ips, port: this.opts.system.port, dataDir: s.dataDir });
+    const logFile = this.logs(node);
+    // `ip netns exec` execs the program after entering the namespace, so the pid we hold
+    // is the node's own pid: SIGKILL/SIGSTOP reach it directly.
+    const proc = execa('ip', ['netns', 'exec', s.ns, launch.command, ...launch.args], {
+      env: launch.env,
+      stdin: 'ignore',
+      stdout: { file: logFile, append: true },
+      stderr: { file: logFile, append: true },
+      reject: false,
+      // Node processes must die with the harness, even on an uncaught crash.
+      cleanup: true,
+    });
+    s.proc = proc;
+    s.exited = proc.then(() => undefined, () => undefined);
+    this.opts.log?.(`started ${node} (pid ${proc.pid}) in ${s.ns} at ${s.ip}`);
+    await this.waitReady(node, proc);
+  }
+
+  private async waitReady(node: string, proc: ResultPromise): Promise<void> {
+    const deadline = Date.now() + (this.opts.readyTimeoutMs ?? 20_000);
+    const address = this.address(node);
+    while (Date.now() < deadline) {
+      if (this.stopping) throw new FaultlineError('setup interrupted');
+      if (proc.exitCode !== null) {
+        throw new FaultlineError(`node ${node} exited with code ${proc.exitCode} while starting; last log lines: ${readTail(this.logs(node), 3)}`);
+      }
+      if (await this.opts.system.ready(address).catch(() => false)) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new FaultlineError(`node ${node} was not ready within ${(this.opts.readyTimeoutMs ?? 20_000) / 1000} s; see ${this.logs(node)}`);
+  }
+
+  async kill(node: string): Promise<void> {
+    const s = this.node(node);
+    if (!s.proc || s.proc.exitCode !== null) return;
+    s.proc.kill('SIGKILL');
+    await s.exited;
+  }
+
+  async pause(node: string): Promise<void> {
+    this.node(node).proc?.kill('SIGSTOP');
+  }
+
+  async resume(node: string): Promise<void> {
+    this.node(node).proc?.kill('SIGCONT');
+  }
+
+  isRunning(node: string): boolean {
+    const p = this.node(node).proc;
+    return p !== undefined && p.exitCode === null && p.signalCode === null;
+  }
+
+  exec(node: string, cmd: readonly string[]): Promise<ExecResult> {
+    // Local nodes share the harness' filesystem; only the network namespace differs.
+    return this.netExec(node, cmd);
+  }
+
+  netExec(node: string, cmd: readonly string[]): Promise<ExecResult> {
+    return run(['ip', 'netns', 'exec', this.node(node).ns, ...cmd]);
+  }
+
+  logs(node: string): string {
+    return join(this.opts.logDir, `${node}.log`);
+  }
+
+  address(node: string): NodeAddress {
+    return { host: this.node(node).ip, port: this.opts.system.port };
+  }
+
+  ip(node: string): string {
+    return this.node(node).ip;
+  }
+
+  async teardown(): Promise<void> {
+    this.stopping = true;
+    await this.setupDone.catch(() => undefined);
+    // Resume first: a stopped process ignores SIGTERM until continued.
+    for (const node of this.nodes) {
+      const p = this.state.get(node)?.proc;
+      if (p && p.exitCode === null) {
+        p.kill('SIGCONT');
+        p.kill('SIGTERM');
+      }
+    }
+    await Promise.race([
+      Promise.all(this.nodes.map((n) => this.state.get(n)?.exited)),
+      new Promise((r) => setTimeout(r, 2000)),
+    ]);
+    for (const node of this.nodes) {
+      const p = this.state.get(node)?.proc;
+      if (p && p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+    }
+    await Promise.all(this.nodes.map((n) => this.state.get(n)?.exited));
+    if (this.created) await removeRunNetwork(this.runId);
+    rmSync(this.tempRoot, { recursive: true, force: true });
+    this.created = false;
+    this.stopping = false;
+  }
+}
+
+/**
+ * Removes every namespace, interface and process of a run, whether or not this process
+ * created them (used by teardown and by `faultline clean` after a killed run).
+ */
+export async function removeRunNetwork(runId: string): Promise<string[]> {
+  const removed: string[] = [];
+  const list = await run(['ip', 'netns', 'list']);
+  const ours = list.stdout
+    .split('\n')
+    .map((l) => l.split(' ')[0] ?? '')
+    .filter((ns) => ns.startsWith(`fl-${runId}-`));
+  for (const ns of ours) {
+    // Any process still in the namespace (a node orphaned by a killed harness) goes first.
+    const pids = await run(['ip', 'netns', 'pids', ns]);
+    for (const pid of pids.stdout.split(/\s+/).filter(Boolean)) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+    await run(['ip', 'netns', 'del', ns]);
+    removed.push(`netns ${ns}`);
+  }
+  // Deleting the hub deletes our veth's peer and with it our end; make sure anyway.
+  const veth = names.hostVeth(runId);
+  const link = await run(['ip', 'link', 'show', veth]);
+  if (link.exitCode === 0) {
+    await run(['ip', 'link', 'del', veth]);
+    removed.push(`link ${veth}`);
+  }
+  return removed;
+}

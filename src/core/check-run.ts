@@ -1,0 +1,74 @@
+/**
+ * Checks a run directory: reads `test.json` to find the workload and its options, reads
+ * the history (a truncated last line from a crash is tolerated), runs the workload's
+ * checkers plus perf statistics, writes `results.json` and prints a short verdict.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { compose, type CheckResult, type Validity } from '../checkers/checker.js';
+import { perf } from '../checkers/perf.js';
+import { UsageError } from './errors.js';
+import { readHistoryFile } from './history-reader.js';
+import { runFiles } from './run-dir.js';
+import type { TestOptions } from './test.js';
+import { loadWorkload } from './workloads.js';
+
+export interface CheckOutcome {
+  valid: Validity;
+  exitCode: number;
+  results: CheckResult;
+}
+
+export function exitCodeFor(valid: Validity): number {
+  return valid === true ? 0 : valid === false ? 1 : 2;
+}
+
+export async function checkRun(runDir: string, out: NodeJS.WritableStream = process.stderr, override?: { checkerTimeout?: number }): Promise<CheckOutcome> {
+  const testPath = runFiles.test(runDir);
+  if (!existsSync(testPath)) throw new UsageError(`${runDir} is not a run directory (no test.json); pass a directory under reports/<workload>/`);
+  let test: { options?: TestOptions };
+  try {
+    test = JSON.parse(readFileSync(testPath, 'utf8')) as { options?: TestOptions };
+  } catch (e) {
+    throw new UsageError(`${testPath}: not valid JSON (${(e as Error).message})`);
+  }
+  const options = test.options;
+  if (!options?.workload) throw new UsageError(`${testPath}: no options.workload; was it written by faultline run?`);
+  if (override?.checkerTimeout !== undefined) options.checkerTimeout = override.checkerTimeout;
+  const workload = await loadWorkload(options.workload);
+  const { ops, truncated } = readHistoryFile(runFiles.history(runDir));
+  const checker = compose([workload.checker(options), perf]);
+  const started = Date.now();
+  const results = await checker.check(ops, { runDir, options: options as unknown as Record<string, unknown>, timeoutMs: options.checkerTimeout * 1000 });
+  const doc = { ...results, historyOps: ops.length, truncated, checkedAt: new Date().toISOString(), checkMs: Date.now() - started };
+  writeFileSync(runFiles.results(runDir), JSON.stringify(doc, null, 2) + '\n');
+  out.write(summarize(options, doc, runDir) + '\n');
+  return { valid: results.valid, exitCode: exitCodeFor(results.valid), results: doc };
+}
+
+/** A few lines for the terminal: the verdict, and for an invalid run where to look. */
+export function summarize(options: TestOptions, results: CheckResult, runDir: string): string {
+  const verdict = results.valid === true ? 'VALID' : results.valid === false ? 'INVALID' : 'UNKNOWN';
+  const lines = [`faultline: ${options.workload} (${options.variant}, seed ${options.seed}): ${verdict}`];
+  for (const [name, r] of Object.entries(results)) {
+    if (typeof r !== 'object' || r === null || !('valid' in r)) continue;
+    const res = r as CheckResult;
+    if (name === 'perf') {
+      lines.push(`  perf: ${String(res.ops)} ops in ${String(res.durationSeconds)} s, ${String(res.okPerSecond)} ok/s`);
+      continue;
+    }
+    lines.push(`  ${name}: ${res.valid === true ? 'valid' : res.valid === false ? 'INVALID' : 'unknown'}`);
+    const parts = (res.partitions ?? []) as Array<{ key: string; valid: Validity; explanation?: { message: string }; reason?: string }>;
+    const skipped = parts.filter((x) => x.reason === 'skipped').length;
+    for (const p of parts.filter((x) => x.valid !== true && x.reason !== 'skipped').slice(0, 5)) {
+      lines.push(`    key ${p.key}: ${p.valid === false ? (p.explanation?.message ?? 'not linearizable') : `unknown (${p.reason ?? 'budget'})`}`);
+    }
+    if (skipped > 0) lines.push(`    (${skipped} other key(s) not checked after the first violation)`);
+  }
+  if (truncatedNote(results)) lines.push('  note: the history ended in a partial line (a crashed run); it was dropped');
+  lines.push(`  results: ${runFiles.results(runDir)}`);
+  return lines.join('\n');
+}
+
+function truncatedNote(r: CheckResult): boolean {
+  return r.truncated === true;
+}

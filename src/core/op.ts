@@ -1,0 +1,54 @@
+/**
+ * Operations as they appear in `history.jsonl` (DESIGN.md "Op"). One JSON object per line.
+ *
+ * `invoke` starts an operation; exactly one `ok` (it happened), `fail` (it definitely did
+ * not happen) or `info` (it may or may not have happened) of the same process completes it.
+ */
+export type OpType = 'invoke' | 'ok' | 'fail' | 'info';
+
+/** A client process is an integer; faults are recorded under the process "nemesis". */
+export type ProcessId = number | 'nemesis';
+
+/** A worker thread: client threads are 0..concurrency-1; the nemesis has its own thread. */
+export type Thread = number | 'nemesis';
+
+export interface Op {
+  /** Position in the history, 0-based, dense. */
+  index: number;
+  type: OpType;
+  process: ProcessId;
+  /** Function name: read, write, cas, start-partition, kill, ... */
+  f: string;
+  value: unknown;
+  /** Nanoseconds since the test began (monotonic clock). */
+  time: number;
+  /** The node a client op was sent to. */
+  node?: string;
+  /** Why an op failed or is indeterminate. */
+  error?: string;
+}
+
+export const OP_TYPES: readonly OpType[] = ['invoke', 'ok', 'fail', 'info'];
+
+/**
+ * An invocation paired with its completion. `type` is the completion's type; an
+ * invocation that never completed (the run was cut short) is treated as `info` with
+ * `complete` undefined.
+ */
+export interface CompletedOp {
+  process: ProcessId;
+  f: string;
+  /** The invocation's value (the input). */
+  value: unknown;
+  /** The completion's value (the output); undefined when the op never completed. */
+  result: unknown;
+  type: 'ok' | 'fail' | 'info';
+  invoke: Op;
+  complete?: Op;
+  node?: string;
+  error?: string;
+}
+
+export function isClientProcess(p: ProcessId): p is number {
+  return typeof p === 'number';
+}

@@ -1,0 +1,98 @@
+/**
+ * The one-line progress display: elapsed/total, ops so far, the fault in force. On a
+ * terminal it rewrites one line; elsewhere (CI logs) it prints a line every few seconds.
+ */
+import type { Op } from './op.js';
+
+export class Progress {
+  private ops = 0;
+  private fails = 0;
+  private infos = 0;
+  private fault = 'none';
+  private timer: NodeJS.Timeout | undefined;
+  private lastPrinted = 0;
+  private readonly tty: boolean;
+
+  constructor(
+    private readonly totalSeconds: number,
+    private readonly startMs: number,
+    private readonly out: NodeJS.WriteStream = process.stderr,
+    private readonly enabled = true,
+  ) {
+    this.tty = out.isTTY === true;
+  }
+
+  start(): void {
+    if (!this.enabled) return;
+    this.timer = setInterval(() => this.render(), this.tty ? 250 : 1000);
+    this.timer.unref();
+  }
+
+  /** Feeds every history op; nemesis completions update the fault shown. */
+  onOp(op: Op): void {
+    if (op.process === 'nemesis') {
+      if (op.type !== 'invoke') this.fault = describeFault(op, this.fault);
+      return;
+    }
+    if (op.type === 'invoke') this.ops++;
+    else if (op.type === 'fail') this.fails++;
+    else if (op.type === 'info') this.infos++;
+  }
+
+  setPhase(phase: string): void {
+    this.fault = phase;
+  }
+
+  private line(): string {
+    const elapsed = (Date.now() - this.startMs) / 1000;
+    return `[${elapsed.toFixed(0)}/${this.totalSeconds}s] ops ${this.ops} (fail ${this.fails}, info ${this.infos}) fault: ${this.fault}`;
+  }
+
+  private render(): void {
+    if (this.tty) this.out.write(`\r\x1b[2K${this.line()}`);
+    else if (Date.now() - this.lastPrinted >= 5000) {
+      this.lastPrinted = Date.now();
+      this.out.write(this.line() + '\n');
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    if (this.enabled && this.tty) this.out.write(`\r\x1b[2K${this.line()}\n`);
+  }
+}
+
+function describeFault(op: Op, current: string): string {
+  switch (op.f) {
+    case 'start-partition': {
+      const g = op.value as Record<string, string[]> | null;
+      return typeof g === 'object' && g ? `partition ${describeGrudge(g)}` : 'partition';
+    }
+    case 'stop-partition':
+      return current.startsWith('partition') ? 'none' : current;
+    case 'kill':
+      return `killed ${String(op.value)}`;
+    case 'start':
+      return current.startsWith('killed') ? 'none' : current;
+    case 'pause':
+      return `paused ${String(op.value)}`;
+    case 'resume':
+      return current.startsWith('paused') ? 'none' : current;
+    default:
+      return `${op.f} ${JSON.stringify(op.value)}`;
+  }
+}
+
+/** Turns a grudge back into its components for display: "n1,n2 | n3,n4,n5". */
+function describeGrudge(g: Record<string, string[]>): string {
+  const seen = new Set<string>();
+  const comps: string[] = [];
+  for (const node of Object.keys(g).sort()) {
+    if (seen.has(node)) continue;
+    const dropped = new Set(g[node]);
+    const comp = Object.keys(g).filter((n) => !dropped.has(n)).sort();
+    comp.forEach((n) => seen.add(n));
+    comps.push(comp.join(','));
+  }
+  return comps.join(' | ');
+}

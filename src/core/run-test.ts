@@ -1,0 +1,176 @@
+/**
+ * Runs one test end to end: set up the cluster, drive clients and the nemesis from the
+ * generator while streaming the history to disk, heal, tear everything down, check, and
+ * write the run directory. Ctrl-C stops scheduling, heals, cleans up and keeps the history.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { LocalCluster } from '../cluster/local.js';
+import { newRunId } from '../cluster/names.js';
+import type { Cluster } from '../cluster/cluster.js';
+import { nodeNames } from '../cluster/cluster.js';
+import { readHistoryFile } from './history-reader.js';
+import { any, clients, log, nemesis, phases, rate, sleep, timeLimit } from './generator/index.js';
+import { HistoryWriter } from './history-writer.js';
+import { Progress } from './progress.js';
+import { Rng } from './rng.js';
+import { runGenerator } from './runner.js';
+import { runFiles, timestamp } from './run-dir.js';
+import type { TestOptions, TestRuntime } from './test.js';
+import { loadWorkload } from './workloads.js';
+import type { Workload } from './workload.js';
+import { FaultlineError, UsageError } from './errors.js';
+import { isFaultKind } from '../nemesis/schedule.js';
+import { checkRun, type CheckOutcome } from './check-run.js';
+import type { ParsedRun } from './options.js';
+import { requireNamespaces } from '../cluster/privileges.js';
+
+export interface RunOutcome {
+  runDir: string;
+  exitCode: number;
+  interrupted: boolean;
+  check?: CheckOutcome;
+}
+
+/** Resolves the workload and checks every option against it, before anything is created. */
+export async function resolveTest(parsed: ParsedRun): Promise<{ workload: Workload; options: TestOptions }> {
+  if (!parsed.workload) throw new UsageError('no workload given: faultline run <workload> (e.g. register)');
+  const workload = await loadWorkload(parsed.workload);
+  const variant = parsed.options.variant ?? workload.variants[0]!;
+  if (!workload.variants.includes(variant)) {
+    throw new UsageError(`--variant for ${workload.name} must be one of ${workload.variants.join('|')}, got "${variant}"`);
+  }
+  for (const k of parsed.options.nemesis) {
+    if (!isFaultKind(k) || !workload.faults.includes(k)) {
+      throw new UsageError(`--nemesis: unknown fault "${k}" for ${workload.name}; available: ${workload.faults.join(',')} (or none)`);
+    }
+  }
+  if (parsed.options.backend === 'docker') {
+    throw new UsageError('--backend docker is not available in this version yet; use --backend local (the default)');
+  }
+  return { workload, options: { ...parsed.options, variant } };
+}
+
+export async function runTest(parsed: ParsedRun, out: NodeJS.WriteStream = process.stderr): Promise<RunOutcome> {
+  const { workload, options } = await resolveTest(parsed);
+  await requireNamespaces();
+
+  const runId = newRunId();
+  const runDir = join(parsed.out, workload.name, timestamp());
+  mkdirSync(runFiles.nodes(runDir), { recursive: true });
+  const testJson = {
+    faultline: '0.1.0',
+    runId,
+    startedAt: new Date().toISOString(),
+    options,
+    replay: `npm run test:jepsen -- ${workload.name} --variant ${options.variant} --seed ${options.seed} --nodes ${options.nodes} --concurrency ${options.concurrency} --time-limit ${options.timeLimit} --rate ${options.rate} --nemesis ${options.nemesis.join(',') || 'none'}`,
+  };
+  writeFileSync(runFiles.test(runDir), JSON.stringify(testJson, null, 2) + '\n');
+  const logger = pino({ base: { run: runId } }, pino.destination({ dest: runFiles.log(runDir), sync: true }));
+  const nodes = nodeNames(options.nodes);
+  const parts = workload.build(options, nodes);
+  const cluster: Cluster = new LocalCluster({
+    runId,
+    nodes,
+    system: parts.system,
+    logDir: runFiles.nodes(runDir),
+    log: (m) => logger.info(m),
+  });
+  const startNs = process.hrtime.bigint();
+  const test: TestRuntime = {
+    runId,
+    runDir,
+    options,
+    cluster,
+    log: logger,
+    now: () => Number(process.hrtime.bigint() - startNs),
+  };
+
+  const ac = new AbortController();
+  let interrupts = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts === 1) {
+      out.write(`\nfaultline: ${sig}: stopping, healing and cleaning up (again to force; then run \`faultline clean\`)\n`);
+      logger.warn({ signal: sig }, 'interrupted');
+      ac.abort();
+    } else {
+      out.write(`faultline: forced exit; history kept in ${runDir}; run \`faultline clean\` to remove leftovers\n`);
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const history = new HistoryWriter(runFiles.history(runDir));
+  const progress = new Progress(options.timeLimit, Date.now(), out, !parsed.quiet);
+  out.write(`faultline: ${workload.name} (${options.variant}) on ${options.nodes} local nodes, seed ${options.seed}, run ${runId}\nfaultline: output in ${runDir}\n`);
+  let interrupted = false;
+  try {
+    logger.info({ options }, 'setting up cluster');
+    await abortable(cluster.setup(), ac.signal);
+    await abortable(parts.nemesis.setup(test), ac.signal);
+    const setupClient = await parts.client.open(test, nodes[0]!);
+    await setupClient.setup(test);
+    progress.start();
+    const generator = phases(
+      timeLimit(options.timeLimit, any(clients(rate(options.rate, parts.generator)), nemesis(parts.nemesisGenerator))),
+      log('main phase over: healing'),
+      nemesis(parts.heal),
+      log(`waiting ${options.recoveryTime} s for recovery`),
+      sleep(options.recoveryTime),
+      log('final reads'),
+      clients(parts.final ?? null),
+    );
+    const r = await runGenerator({
+      test,
+      generator,
+      rng: Rng.seeded(options.seed),
+      client: parts.client,
+      nemesis: parts.nemesis,
+      history,
+      concurrency: options.concurrency,
+      opTimeoutMs: options.opTimeoutMs,
+      signal: ac.signal,
+      onOp: (op) => progress.onOp(op),
+    });
+    interrupted = r.interrupted;
+    await setupClient.teardown(test).catch(() => undefined);
+    await setupClient.close(test).catch(() => undefined);
+  } catch (e) {
+    if (!ac.signal.aborted) throw e;
+    interrupted = true;
+  } finally {
+    progress.stop();
+    await parts.nemesis.teardown(test).catch((e: unknown) => logger.error({ err: e }, 'nemesis teardown failed'));
+    await cluster.teardown().catch((e: unknown) => {
+      logger.error({ err: e }, 'cluster teardown failed');
+      out.write(`faultline: cleanup failed (${(e as Error).message}); run \`faultline clean\`\n`);
+    });
+    history.close();
+    const { ops } = readHistoryFile(runFiles.history(runDir));
+    const schedule = ops.filter((o) => o.process === 'nemesis' && o.type !== 'invoke').map((o) => ({ time: o.time, f: o.f, value: o.value, type: o.type }));
+    writeFileSync(runFiles.test(runDir), JSON.stringify({ ...testJson, endedAt: new Date().toISOString(), interrupted, schedule }, null, 2) + '\n');
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (interrupted) {
+    out.write(`faultline: interrupted; cleaned up; history kept in ${runDir} (check it with: faultline check ${runDir})\n`);
+    return { runDir, exitCode: 130, interrupted };
+  }
+  const check = await checkRun(runDir, out);
+  logger.info({ valid: check.valid }, 'checked');
+  logger.flush();
+  return { runDir, exitCode: check.exitCode, interrupted, check };
+}
+
+/** Rejects as soon as `signal` aborts, so Ctrl-C during a slow setup is not ignored. */
+function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new FaultlineError('interrupted'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new FaultlineError('interrupted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

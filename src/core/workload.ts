@@ -1,0 +1,37 @@
+/**
+ * A workload names the parts of a test (Jepsen style): the system under test, the client,
+ * the generator of client ops, the nemesis and its schedule, and the checker. Workloads
+ * live in `workloads/<name>.ts`, one file each, and export `workload`.
+ */
+import type { Checker } from '../checkers/checker.js';
+import type { Client } from '../clients/client.js';
+import type { SystemSpec } from '../cluster/cluster.js';
+import type { Nemesis } from '../nemesis/nemesis.js';
+import type { Generator } from './generator/types.js';
+import type { TestOptions } from './test.js';
+
+export interface WorkloadParts {
+  system: SystemSpec;
+  client: Client;
+  /** Client ops for the main phase (the runner adds the time limit and the rate). */
+  generator: Generator;
+  /** Client ops after faults end and the system had time to recover (e.g. final reads). */
+  final?: Generator;
+  nemesis: Nemesis;
+  /** Fault ops for the main phase. */
+  nemesisGenerator: Generator;
+  /** Fault ops that undo every fault kind in use, run after the main phase. */
+  heal: Generator;
+}
+
+export interface Workload {
+  name: string;
+  description: string;
+  /** Allowed `--variant` values; the first is the default. */
+  variants: readonly string[];
+  /** Fault kinds this workload supports. */
+  faults: readonly string[];
+  build(opts: TestOptions, nodes: readonly string[]): WorkloadParts;
+  /** The checker, also used by `faultline check` on a stored run. */
+  checker(opts: TestOptions): Checker;
+}

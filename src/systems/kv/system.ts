@@ -1,0 +1,34 @@
+/**
+ * The built-in kv service as a system under test: how a backend starts one node and how
+ * it tells the node is ready. The same command line works in a namespace or a container.
+ */
+import { fileURLToPath } from 'node:url';
+import type { SystemSpec } from '../../cluster/cluster.js';
+import { kvRequest } from '../../clients/kv-http.js';
+
+export const KV_VARIANTS = ['careful', 'naive'] as const;
+export type KvVariant = (typeof KV_VARIANTS)[number];
+
+const serverPath = fileURLToPath(new URL('./server.js', import.meta.url));
+
+export function kvSystem(variant: KvVariant, port = 8000): SystemSpec {
+  return {
+    name: `kv-${variant}`,
+    port,
+    launch: ({ node, ips, port: p, dataDir }) => ({
+      command: process.execPath,
+      args: [
+        serverPath,
+        '--id', node,
+        '--nodes', [...ips].map(([n, ip]) => `${n}=${ip}:${p}`).join(','),
+        '--port', String(p),
+        '--data-dir', dataDir,
+        '--variant', variant,
+      ],
+    }),
+    async ready({ host, port: p }) {
+      const r = await kvRequest(`http://${host}:${p}`, '/health', undefined, { timeoutMs: 500, method: 'GET' });
+      return r.status === 200;
+    },
+  };
+}

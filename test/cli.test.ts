@@ -1,0 +1,93 @@
+/** Bad input gets one clear line and a non-zero exit, never a stack trace. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from './helpers/cli.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'fl-test-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function expectOneLine(stderr: string, pattern: RegExp): void {
+  const lines = stderr.trim().split('\n');
+  expect(lines, stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+}
+
+describe('cli errors', () => {
+  it('names an unknown workload and lists the known ones', async () => {
+    const r = await cli(['run', 'no-such-workload']);
+    expect(r.code).toBe(4);
+    expectOneLine(r.stderr, /unknown workload "no-such-workload"; available: .*register/);
+  });
+
+  it('rejects an unknown option', async () => {
+    const r = await cli(['run', 'register', '--nodez', '3']);
+    expect(r.code).toBe(4);
+    expectOneLine(r.stderr, /Unknown option '--nodez'/);
+  });
+
+  it.each([
+    [['--nodes', 'five'], /--nodes must be an integer from 1 to 9, got "five"/],
+    [['--nodes', '0'], /--nodes must be an integer/],
+    [['--rate=-1'], /--rate must be a number from 0.1/],
+    [['--rate', '-1'], /Option '--rate' argument is ambiguous/],
+    [['--variant', 'sloppy'], /--variant for register must be one of careful\|naive, got "sloppy"/],
+    [['--nemesis', 'partition,meteor'], /--nemesis: unknown fault "meteor"/],
+    [['--backend', 'vm'], /--backend must be local or docker/],
+    [['--time-limit'], /--time-limit/],
+  ])('rejects bad option %j', async (args, pattern) => {
+    const r = await cli(['run', 'register', ...args]);
+    expect(r.code).toBe(4);
+    expectOneLine(r.stderr, pattern);
+  });
+
+  it('rejects an unknown command', async () => {
+    const r = await cli(['frobnicate']);
+    expect(r.code).toBe(4);
+    expectOneLine(r.stderr, /unknown command "frobnicate"/);
+  });
+
+  it('explains a directory that is not a run', async () => {
+    const r = await cli(['check', tmp]);
+    expect(r.code).toBe(4);
+    expectOneLine(r.stderr, /is not a run directory \(no test\.json\)/);
+  });
+
+  it('names file and line of a malformed history', async () => {
+    const dir = join(tmp, 'bad-run');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'test.json'), JSON.stringify({ options: { workload: 'register', variant: 'careful', seed: 1, checkerTimeout: 10 } }));
+    writeFileSync(
+      join(dir, 'history.jsonl'),
+      '{"index":0,"type":"invoke","process":0,"f":"read","value":["k0",null],"time":1}\n{"index":1,"type":"ok","process":0,"f":"read","value":["k0",null],"time":"soon"}\n',
+    );
+    const r = await cli(['check', dir]);
+    expect(r.code).toBe(4);
+    expectOneLine(r.stderr, /history\.jsonl:2: "time" must be a number/);
+  });
+
+  it('checks a stored history and exits by verdict', async () => {
+    const dir = join(tmp, 'stale-run');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'test.json'), JSON.stringify({ options: { workload: 'register', variant: 'naive', seed: 1, checkerTimeout: 10 } }));
+    const ops = [
+      { type: 'invoke', process: 0, f: 'write', value: ['k0', 1], time: 1 },
+      { type: 'ok', process: 0, f: 'write', value: ['k0', 1], time: 2 },
+      { type: 'invoke', process: 1, f: 'read', value: ['k0', null], time: 3 },
+      { type: 'ok', process: 1, f: 'read', value: ['k0', null], time: 4 },
+    ];
+    writeFileSync(join(dir, 'history.jsonl'), ops.map((o, index) => JSON.stringify({ index, ...o })).join('\n') + '\n');
+    const r = await cli(['check', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/INVALID/);
+    expect(r.stderr).toMatch(/key k0/);
+  });
+
+  it('prints help', async () => {
+    const r = await cli(['help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/usage: faultline/);
+  });
+});

@@ -1,0 +1,224 @@
+/** Hand-made histories with known verdicts, and the checker's reporting. */
+import { describe, expect, it } from 'vitest';
+import type { Op, OpType, ProcessId } from '../../src/core/op.js';
+import {
+  casRegister,
+  checkLinearizable,
+  completeOps,
+  kv,
+  linearizable,
+  modelByName,
+  models,
+  multiRegister,
+  register,
+  searchLinearization,
+} from '../../src/checkers/linearizability/index.js';
+
+/** Builds a history in real-time order: each call appends one op. */
+class History {
+  readonly ops: Op[] = [];
+  private add(type: OpType, process: ProcessId, f: string, value: unknown): this {
+    this.ops.push({ index: this.ops.length, type, process, f, value, time: this.ops.length * 1000 });
+    return this;
+  }
+  invoke(p: ProcessId, f: string, v: unknown = null): this {
+    return this.add('invoke', p, f, v);
+  }
+  ok(p: ProcessId, f: string, v: unknown = null): this {
+    return this.add('ok', p, f, v);
+  }
+  fail(p: ProcessId, f: string, v: unknown = null): this {
+    return this.add('fail', p, f, v);
+  }
+  info(p: ProcessId, f: string, v: unknown = null): this {
+    return this.add('info', p, f, v);
+  }
+  /** A whole op with nothing concurrent. */
+  op(p: number, f: string, input: unknown, output: unknown = input): this {
+    return this.invoke(p, f, input).ok(p, f, output);
+  }
+}
+const h = (): History => new History();
+
+describe('register histories', () => {
+  it('accepts a read concurrent with a write returning either value', async () => {
+    for (const seen of [null, 1]) {
+      const hist = h().invoke(0, 'write', 1).invoke(1, 'read').ok(1, 'read', seen).ok(0, 'write', 1).op(1, 'read', null, 1);
+      const r = await checkLinearizable(hist.ops, register);
+      expect(r.valid).toBe(true);
+      expect(r.partitions).toMatchObject([{ key: '(all)', valid: true, opCount: 3 }]);
+    }
+  });
+
+  it('rejects a stale read and explains where the search got stuck', async () => {
+    const hist = h().op(0, 'write', 1).op(1, 'write', 2).op(0, 'read', null, 1);
+    const r = await checkLinearizable(hist.ops, register);
+    expect(r.valid).toBe(false);
+    const ex = r.partitions[0]?.explanation;
+    expect(ex?.prefix).toEqual([0, 2]); // both writes, by invocation index
+    expect(ex?.states).toEqual(['2']);
+    expect(ex?.blocking).toEqual({ index: 4, op: 'read 1' });
+    expect(ex?.next).toEqual([{ index: 4, op: 'read 1' }]);
+    expect(ex?.message).toContain('read 1');
+  });
+
+  it('lists every state reachable with the longest prefix', async () => {
+    const hist = h().invoke(0, 'write', 1).invoke(1, 'write', 2).ok(0, 'write', 1).ok(1, 'write', 2).op(2, 'read', null, 3);
+    const r = await checkLinearizable(hist.ops, register);
+    expect(r.valid).toBe(false);
+    expect([...(r.partitions[0]?.explanation?.states ?? [])].sort()).toEqual(['1', '2']);
+  });
+
+  it('drops failed ops: they did not happen', async () => {
+    const failed = h().invoke(0, 'write', 1).fail(0, 'write', 1);
+    expect((await checkLinearizable(failed.op(1, 'read', null, null).ops, register)).valid).toBe(true);
+    const failed2 = h().invoke(0, 'write', 1).fail(0, 'write', 1);
+    expect((await checkLinearizable(failed2.op(1, 'read', null, 1).ops, register)).valid).toBe(false);
+  });
+
+  it('lets an info write take effect at any later point, once, or never', async () => {
+    const base = (): History => h().invoke(0, 'write', 1).info(0, 'write', 1);
+    expect((await checkLinearizable(base().op(1, 'read', null, null).op(1, 'read', null, 1).ops, register)).valid).toBe(true);
+    expect((await checkLinearizable(base().op(1, 'read', null, null).ops, register)).valid).toBe(true);
+    expect((await checkLinearizable(base().op(1, 'read', null, 1).op(1, 'read', null, null).ops, register)).valid).toBe(false);
+  });
+
+  it('treats a never-completed invocation like info', async () => {
+    const base = (): History => h().invoke(0, 'write', 5);
+    expect((await checkLinearizable(base().op(1, 'read', null, null).op(1, 'read', null, 5).ops, register)).valid).toBe(true);
+    expect((await checkLinearizable(base().op(1, 'read', null, 5).op(1, 'read', null, null).ops, register)).valid).toBe(false);
+  });
+
+  it('drops indeterminate reads and ignores the nemesis', async () => {
+    const hist = h()
+      .invoke('nemesis', 'start-partition', ['n1'])
+      .op(0, 'write', 1)
+      .invoke(1, 'read')
+      .info(1, 'read', 42)
+      .info('nemesis', 'start-partition', 'cut')
+      .op(2, 'read', null, 1);
+    const r = await checkLinearizable(hist.ops, register);
+    expect(r.valid).toBe(true);
+    expect(r.opCount).toBe(2);
+  });
+
+  it('throws on a malformed history', async () => {
+    await expect(checkLinearizable(h().ok(0, 'read', 1).ops, register)).rejects.toThrow(/no pending invocation/);
+    await expect(checkLinearizable(h().invoke(0, 'read').invoke(0, 'read').ops, register)).rejects.toThrow(/still pending/);
+    await expect(checkLinearizable(h().invoke(0, 'read').ok(0, 'write', 1).ops, register)).rejects.toThrow(/invoked read/);
+    await expect(checkLinearizable(h().op(0, 'frob', 1).ops, register)).rejects.toThrow(/unknown op/);
+  });
+});
+
+describe('cas-register histories', () => {
+  it('rejects a lost cas: a read of the value it replaced', async () => {
+    const hist = h().op(0, 'write', 0).op(1, 'cas', [0, 1]).op(2, 'read', null, 0);
+    const r = await checkLinearizable(hist.ops, casRegister);
+    expect(r.valid).toBe(false);
+    expect(r.partitions[0]?.explanation?.states).toEqual(['1']);
+  });
+
+  it('rejects an ok cas whose compare cannot match', async () => {
+    expect((await checkLinearizable(h().op(0, 'write', 0).op(1, 'cas', [1, 2]).ops, casRegister)).valid).toBe(false);
+  });
+
+  it('starts absent (null) and lets an info cas apply later or never', async () => {
+    const base = (): History => h().op(0, 'cas', [null, 0]).invoke(1, 'cas', [0, 1]).info(1, 'cas', [0, 1]);
+    expect((await checkLinearizable(base().op(2, 'read', null, 1).ops, casRegister)).valid).toBe(true);
+    expect((await checkLinearizable(base().op(2, 'read', null, 0).op(2, 'read', null, 1).ops, casRegister)).valid).toBe(true);
+    expect((await checkLinearizable(base().op(2, 'read', null, 2).ops, casRegister)).valid).toBe(false);
+  });
+});
+
+describe('per-key partitions', () => {
+  // Key "a" is fine; "b" and "c" each have a stale read.
+  const hist = h()
+    .op(0, 'write', ['b', 1])
+    .op(1, 'write', ['a', 1])
+    .op(1, 'cas', ['a', [1, 2]])
+    .op(0, 'write', ['b', 2])
+    .op(2, 'read', ['a', null], ['a', 2])
+    .op(2, 'read', ['b', null], ['b', 1])
+    .op(3, 'write', ['c', 7])
+    .op(3, 'read', ['c', null], ['c', null]);
+
+  it('reports the bad key and stops at the first invalid partition', async () => {
+    const r = await checkLinearizable(hist.ops, multiRegister);
+    expect(r.valid).toBe(false);
+    expect(r.invalidKeys).toEqual(['b']);
+    expect(r.partitions.map((p) => [p.key, p.valid, p.opCount])).toEqual([
+      ['b', false, 3],
+      ['a', 'unknown', 3],
+      ['c', 'unknown', 2],
+    ]);
+    expect(r.partitions.slice(1).map((p) => p.reason)).toEqual(['skipped', 'skipped']);
+    expect(r.partitions[0]?.explanation?.blocking?.op).toBe('b: read 1');
+  });
+
+  it('checks every partition when full', async () => {
+    const r = await checkLinearizable(hist.ops, multiRegister, { full: true });
+    expect(r.invalidKeys).toEqual(['b', 'c']);
+    expect(r.partitions.map((p) => p.valid)).toEqual([false, true, false]);
+  });
+
+  it('rejects a keyed op whose value is not [key, value]', async () => {
+    await expect(checkLinearizable(h().op(0, 'write', 3).ops, multiRegister)).rejects.toThrow(/\[key, value\]/);
+  });
+
+  it('kv: get/put/append per key, every key initially ""', async () => {
+    const ok = h().op(0, 'append', ['k', 'x']).op(1, 'put', ['j', 'y']).op(0, 'append', ['k', 'z']).op(1, 'get', ['k', null], ['k', 'xz']).op(1, 'get', ['i', null], ['i', '']);
+    expect((await checkLinearizable(ok.ops, kv)).valid).toBe(true);
+    const bad = h().op(0, 'append', ['k', 'x']).op(0, 'append', ['k', 'z']).op(1, 'get', ['k', null], ['k', 'zx']);
+    expect((await checkLinearizable(bad.ops, kv)).invalidKeys).toEqual(['k']);
+  });
+});
+
+describe('budgets', () => {
+  /** 16 concurrent writes, then a read of a value never written: exhausting it is huge. */
+  const hard = (): Op[] => {
+    const hist = h();
+    for (let p = 0; p < 16; p++) hist.invoke(p, 'write', p);
+    for (let p = 0; p < 16; p++) hist.ok(p, 'write', p);
+    return hist.op(99, 'read', null, 'never written').ops;
+  };
+
+  it('answers unknown when the time runs out', async () => {
+    const t0 = Date.now();
+    const r = await checkLinearizable(hard(), register, { timeoutMs: 20 });
+    expect(r.valid).toBe('unknown');
+    expect(r.partitions[0]?.reason).toBe('timeout');
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
+
+  it('answers unknown when the memo is full', async () => {
+    const r = await checkLinearizable(hard(), register, { maxMemo: 1000 });
+    expect(r.valid).toBe('unknown');
+    expect(r.partitions[0]?.reason).toBe('memo-limit');
+  });
+
+  it('search alone can be stopped by an iteration budget', () => {
+    const r = searchLinearization(register, completeOps(hard()), { maxIterations: 10 });
+    expect(r).toMatchObject({ valid: 'unknown', reason: 'iteration-limit' });
+  });
+});
+
+describe('checker and registry', () => {
+  it('is a Checker named linearizability taking its budget from the context', async () => {
+    const c = linearizable(casRegister);
+    expect(c.name).toBe('linearizability');
+    const r = await c.check(h().op(0, 'write', 1).op(0, 'read', null, 1).ops, { timeoutMs: 1000 });
+    expect(r).toMatchObject({ valid: true, model: 'cas-register' });
+  });
+
+  it('finds models by name', () => {
+    expect(Object.keys(models).sort()).toEqual(['cas-register', 'keyed-cas-register', 'kv', 'multi-register', 'register']);
+    expect(modelByName('multi-register')).toBe(models['keyed-cas-register']);
+    expect(() => modelByName('queue')).toThrow(/known: register/);
+  });
+
+  it('returns a witness linearization for a valid history', () => {
+    const hist = h().invoke(0, 'write', 1).invoke(1, 'write', 2).ok(1, 'write', 2).ok(0, 'write', 1).op(2, 'read', null, 2);
+    const r = searchLinearization(register, completeOps(hist.ops));
+    expect(r).toMatchObject({ valid: true, linearization: [0, 1, 4] });
+  });
+});
