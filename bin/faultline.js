@@ -3,10 +3,12 @@
 import { main } from '../dist/src/cli.js';
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  // Exit explicitly: a keep-alive socket to a node that no longer exists must not hold the
+  // process open after the verdict (stdout/stderr writes are synchronous on Linux).
+  (code) => process.exit(code),
   (err) => {
     // Last-resort guard: the CLI maps every expected failure to a one-line message itself.
     process.stderr.write(`faultline: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 3;
+    process.exit(3);
   },
 );

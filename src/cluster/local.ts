@@ -234,19 +234,22 @@ export async function removeRunNetwork(runId: string): Promise<string[]> {
     .split('\n')
     .map((l) => l.split(' ')[0] ?? '')
     .filter((ns) => ns.startsWith(`fl-${runId}-`));
-  for (const ns of ours) {
-    // Any process still in the namespace (a node orphaned by a killed harness) goes first.
-    const pids = await run(['ip', 'netns', 'pids', ns]);
-    for (const pid of pids.stdout.split(/\s+/).filter(Boolean)) {
-      try {
-        process.kill(Number(pid), 'SIGKILL');
-      } catch {
-        /* already gone */
+  // In parallel: each namespace deletion waits on the kernel (a few hundred ms each).
+  await Promise.all(
+    ours.map(async (ns) => {
+      // Any process still in the namespace (a node orphaned by a killed harness) goes first.
+      const pids = await run(['ip', 'netns', 'pids', ns]);
+      for (const pid of pids.stdout.split(/\s+/).filter(Boolean)) {
+        try {
+          process.kill(Number(pid), 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
       }
-    }
-    await run(['ip', 'netns', 'del', ns]);
-    removed.push(`netns ${ns}`);
-  }
+      await run(['ip', 'netns', 'del', ns]);
+      removed.push(`netns ${ns}`);
+    }),
+  );
   // Deleting the hub deletes our veth's peer and with it our end; make sure anyway.
   const veth = names.hostVeth(runId);
   const link = await run(['ip', 'link', 'show', veth]);

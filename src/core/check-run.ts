@@ -37,6 +37,8 @@ export async function checkRun(runDir: string, out: NodeJS.WritableStream = proc
   const workload = await loadWorkload(options.workload);
   const { ops, truncated } = readHistoryFile(runFiles.history(runDir));
   const checker = compose([workload.checker(options), perf]);
+  // The search can take a while on a long history: say what is happening.
+  out.write(`faultline: checking ${ops.length} history ops (budget ${options.checkerTimeout} s)\n`);
   const started = Date.now();
   const results = await checker.check(ops, { runDir, options: options as unknown as Record<string, unknown>, timeoutMs: options.checkerTimeout * 1000 });
   const doc = { ...results, historyOps: ops.length, truncated, checkedAt: new Date().toISOString(), checkMs: Date.now() - started };

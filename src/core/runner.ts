@@ -137,7 +137,7 @@ export async function runGenerator(o: RunnerOptions): Promise<RunnerResult> {
     });
     o.onOp?.(invoke);
     gen = gen?.update(ctx(), invoke) ?? null;
-    const p = execute(thread, planned, node).then((res) => {
+    const p = execute(thread, planned).then((res) => {
       const done = history.append({
         type: res.type,
         process: planned.process,
@@ -159,7 +159,7 @@ export async function runGenerator(o: RunnerOptions): Promise<RunnerResult> {
     void p.finally(() => inflight.delete(p));
   };
 
-  const execute = async (thread: Thread, planned: PlannedOp, node: string | undefined): Promise<ClientResult> => {
+  const execute = async (thread: Thread, planned: PlannedOp): Promise<ClientResult> => {
     const timeoutMs = thread === 'nemesis' ? (o.nemesisTimeoutMs ?? 60_000) : o.opTimeoutMs;
     const ac = new AbortController();
     let timer: NodeJS.Timeout | undefined;
@@ -185,7 +185,6 @@ export async function runGenerator(o: RunnerOptions): Promise<RunnerResult> {
     } finally {
       clearTimeout(timer);
       o.signal?.removeEventListener('abort', onAbort);
-      void node;
     }
   };
 
