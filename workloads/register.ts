@@ -10,7 +10,7 @@ import { eachThread, gen } from '../src/core/generator/index.js';
 import type { GenContext } from '../src/core/generator/types.js';
 import type { Workload } from '../src/core/workload.js';
 import { basicNemesis } from '../src/nemesis/basic.js';
-import { faultCycle, healAll, isFaultKind, type FaultKind } from '../src/nemesis/schedule.js';
+import { FAULT_KINDS, faultCycle, healAll, isFaultKind, type FaultKind } from '../src/nemesis/schedule.js';
 import { KV_VARIANTS, kvSystem, type KvVariant } from '../src/systems/kv/system.js';
 
 /** Few keys keep many ops per key (more chances to see an anomaly); values stay small so writes collide. */
@@ -32,16 +32,17 @@ export const workload: Workload = {
   name: 'register',
   description: 'linearizable registers (read/write/cas per key) on the built-in kv service',
   variants: KV_VARIANTS,
-  faults: ['partition', 'kill', 'pause'],
+  faults: FAULT_KINDS,
   build(opts, nodes) {
     const kinds = opts.nemesis.filter(isFaultKind) as FaultKind[];
+    const system = kvSystem(opts.variant as KvVariant);
     return {
-      system: kvSystem(opts.variant as KvVariant),
+      system,
       client: new RegisterHttpClient(),
       generator: gen(registerOp),
       final: eachThread(KEYS.map((k) => ({ f: 'read', value: [k, null] }))),
-      nemesis: basicNemesis(kinds),
-      nemesisGenerator: faultCycle(kinds, nodes, opts.nemesisInterval),
+      nemesis: basicNemesis(kinds, system.primary ? { primary: system.primary } : {}),
+      nemesisGenerator: faultCycle(kinds, nodes, opts.nemesisInterval, { primary: system.primary !== undefined }),
       heal: healAll(kinds),
     };
   },

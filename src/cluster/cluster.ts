@@ -28,6 +28,14 @@ export interface SystemSpec {
   launch(ctx: SystemContext): NodeLaunch;
   /** Resolves true once the node serves requests; called repeatedly until a deadline. */
   ready(address: NodeAddress): Promise<boolean>;
+  /**
+   * How the system's processes read the wall clock: "libc" (Node, most C programs) can be
+   * skewed with libfaketime; "static" (static Go binaries such as etcd) cannot, so clock
+   * faults are refused rather than silently doing nothing. Absent means "static".
+   */
+  clock?: 'libc' | 'static';
+  /** The node acting as primary or leader right now, where the system can name one. */
+  primary?(cluster: Cluster): Promise<string | undefined>;
 }
 
 /** Where a client reaches a node. */
@@ -68,6 +76,11 @@ export interface Cluster {
   ip(node: string): string;
   /** Whether the node's process is running (false after kill, until start). */
   isRunning(node: string): boolean;
+  /**
+   * Sets the node's wall-clock offset in seconds (clock faults; 0 resets). Present only
+   * when the cluster was started with clock faults enabled and the backend supports them.
+   */
+  setClock?(node: string, offsetSeconds: number): Promise<void>;
 }
 
 /** n1..nN, the node names every backend uses. */

@@ -12,7 +12,8 @@
  * Requires root (or the user-namespace wrapper in `privileges.ts`, which makes us root in
  * a namespace of our own).
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { fakeTimeEnv } from './faketime.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
@@ -30,6 +31,8 @@ export interface LocalClusterOptions {
   logDir: string;
   /** How long a node may take to become ready. */
   readyTimeoutMs?: number;
+  /** Launch nodes under libfaketime so clock faults can skew them (see setClock). */
+  fakeTime?: boolean;
   log?: (msg: string) => void;
 }
 
@@ -54,7 +57,11 @@ export class LocalCluster implements Cluster {
   private stopping = false;
   private setupDone: Promise<void> = Promise.resolve();
 
+  /** Present only when nodes run under libfaketime (clock faults requested). */
+  readonly setClock?: (node: string, offsetSeconds: number) => Promise<void>;
+
   constructor(private readonly opts: LocalClusterOptions) {
+    if (opts.fakeTime) this.setClock = (node, offset) => this.writeClock(node, offset);
     this.runId = opts.runId;
     this.nodes = opts.nodes;
     this.hub = names.hubNs(opts.runId);
@@ -106,6 +113,7 @@ export class LocalCluster implements Cluster {
       await must(['ip', '-n', s.ns, 'addr', 'add', `${s.ip}/24`, 'dev', 'eth0']);
       await must(['ip', '-n', s.ns, 'link', 'set', 'eth0', 'up']);
       mkdirSync(s.dataDir, { recursive: true });
+      if (this.opts.fakeTime) writeFileSync(this.clockFile(node), '+0\n');
     }
     mkdirSync(this.opts.logDir, { recursive: true });
     await Promise.all(this.nodes.map((n) => this.start(n)));
@@ -124,10 +132,11 @@ export class LocalCluster implements Cluster {
     const ips = new Map(this.nodes.map((n) => [n, this.node(n).ip] as const));
     const launch = this.opts.system.launch({ node, ips, port: this.opts.system.port, dataDir: s.dataDir });
     const logFile = this.logs(node);
+    const env = { ...launch.env, ...(this.opts.fakeTime ? fakeTimeEnv(this.clockFile(node)) : {}) };
     // `ip netns exec` execs the program after entering the namespace, so the pid we hold
     // is the node's own pid: SIGKILL/SIGSTOP reach it directly.
     const proc = execa('ip', ['netns', 'exec', s.ns, launch.command, ...launch.args], {
-      env: launch.env,
+      env,
       stdin: 'ignore',
       stdout: { file: logFile, append: true },
       stderr: { file: logFile, append: true },
@@ -182,6 +191,16 @@ export class LocalCluster implements Cluster {
 
   netExec(node: string, cmd: readonly string[]): Promise<ExecResult> {
     return run(['ip', 'netns', 'exec', this.node(node).ns, ...cmd]);
+  }
+
+  private clockFile(node: string): string {
+    return join(this.tempRoot, `${node}.faketime`);
+  }
+
+  /** Writes the node's libfaketime offset file; a running process reads it on every clock call. */
+  private async writeClock(node: string, offsetSeconds: number): Promise<void> {
+    this.node(node);
+    writeFileSync(this.clockFile(node), `${offsetSeconds >= 0 ? '+' : ''}${offsetSeconds}\n`);
   }
 
   logs(node: string): string {

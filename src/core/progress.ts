@@ -65,9 +65,23 @@ export class Progress {
 function describeFault(op: Op, current: string): string {
   switch (op.f) {
     case 'start-partition': {
-      const g = op.value as Record<string, string[]> | null;
-      return typeof g === 'object' && g ? `partition ${describeGrudge(g)}` : 'partition';
+      const v = op.value as { shape?: string; grudge?: Record<string, string[]> } | null;
+      if (!v || typeof v !== 'object') return 'partition';
+      const shape = v.shape && v.shape !== 'custom' ? `${v.shape} ` : '';
+      return `partition ${shape}${v.grudge ? describeGrudge(v.grudge) : ''}`.trim();
     }
+    case 'clock-bump':
+      return `clock ${Object.entries(op.value as Record<string, number>).map(([n, s]) => `${n}${s >= 0 ? '+' : ''}${s}s`).join(' ')}`;
+    case 'clock-strobe':
+      return 'clock strobe';
+    case 'start-loss':
+      return `loss ${JSON.stringify(op.value)}`;
+    case 'start-bandwidth':
+      return `bandwidth ${JSON.stringify(op.value)}`;
+    case 'clock-reset':
+    case 'stop-loss':
+    case 'stop-bandwidth':
+      return 'none';
     case 'stop-partition':
       return current.startsWith('partition') ? 'none' : current;
     case 'kill':
@@ -83,16 +97,10 @@ function describeFault(op: Op, current: string): string {
   }
 }
 
-/** Turns a grudge back into its components for display: "n1,n2 | n3,n4,n5". */
+/** A grudge for display: who drops whom, "n1 x n3,n4; n2 x n3,n4". */
 function describeGrudge(g: Record<string, string[]>): string {
-  const seen = new Set<string>();
-  const comps: string[] = [];
-  for (const node of Object.keys(g).sort()) {
-    if (seen.has(node)) continue;
-    const dropped = new Set(g[node]);
-    const comp = Object.keys(g).filter((n) => !dropped.has(n)).sort();
-    comp.forEach((n) => seen.add(n));
-    comps.push(comp.join(','));
-  }
-  return comps.join(' | ');
+  return Object.entries(g)
+    .filter(([, from]) => from.length > 0)
+    .map(([node, from]) => `${node} x ${from.join(',')}`)
+    .join('; ');
 }

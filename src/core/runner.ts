@@ -117,8 +117,15 @@ export async function runGenerator(o: RunnerOptions): Promise<RunnerResult> {
       const ms = planned.kind === 'sleep' ? Number(planned.value) * 1000 : 0;
       // A sleep ends early on interrupt, so Ctrl-C is not held up by a nemesis pause.
       const p = new Promise<void>((r) => {
-        const t = setTimeout(r, aborted() ? 0 : ms);
-        o.signal?.addEventListener('abort', () => { clearTimeout(t); r(); }, { once: true });
+        const onAbort = () => {
+          clearTimeout(t);
+          r();
+        };
+        const t = setTimeout(() => {
+          o.signal?.removeEventListener('abort', onAbort);
+          r();
+        }, aborted() ? 0 : ms);
+        o.signal?.addEventListener('abort', onAbort, { once: true });
       }).then(() => {
         queue.push({ thread, special: true, op: { ...base, type: 'ok', time: test.now() } });
         notify();

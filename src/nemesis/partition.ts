@@ -1,34 +1,47 @@
 /**
  * Carries out partitions with iptables inside each node's network namespace: node A
  * drops packets whose source is B for every B in A's grudge. Only node-to-node traffic is
- * filtered; the harness' clients keep reaching every node.
+ * filtered; the harness' clients keep reaching every node (as Jepsen's control node does).
+ *
+ * Op values: `{shape, grudge}` (drawn by the generator), `{shape: "primary"}` (the
+ * primary is looked up when the fault runs), or a bare grudge. The completion records the
+ * grudge actually applied.
  */
 import type { TestRuntime } from '../core/test.js';
-import type { Grudge } from './grudge.js';
+import { isolate, type Grudge } from './grudge.js';
 import type { FaultOp, FaultResult, Nemesis } from './nemesis.js';
+import type { PrimaryResolver } from './targets.js';
 
 /** iptables chain we own, so healing never touches anyone else's rules. */
-const CHAIN = 'FAULTLINE';
+export const PARTITION_CHAIN = 'FAULTLINE';
 
-async function ipt(test: TestRuntime, node: string, args: string[]): Promise<void> {
+export async function ipt(test: TestRuntime, node: string, args: string[]): Promise<void> {
   // -w: wait for the xtables lock instead of failing when two calls race.
   const r = await test.cluster.netExec(node, ['iptables', '-w', ...args]);
   if (r.exitCode !== 0) throw new Error(`iptables ${args.join(' ')} on ${node}: ${r.stderr.trim()}`);
+}
+
+/** Creates `chain` in the node's filter table and jumps to it from INPUT; idempotent. */
+export async function ensureChain(test: TestRuntime, node: string, chain: string): Promise<void> {
+  await test.cluster.netExec(node, ['iptables', '-w', '-N', chain]);
+  const has = await test.cluster.netExec(node, ['iptables', '-w', '-C', 'INPUT', '-j', chain]);
+  if (has.exitCode !== 0) await ipt(test, node, ['-I', 'INPUT', '1', '-j', chain]);
+}
+
+interface PartitionValue {
+  shape?: string;
+  grudge?: Grudge;
 }
 
 export class PartitionNemesis implements Nemesis {
   readonly fs = ['start-partition', 'stop-partition'] as const;
   private active: Grudge | undefined;
 
+  constructor(private readonly primary?: PrimaryResolver) {}
+
   async setup(test: TestRuntime): Promise<void> {
-    await Promise.all(
-      test.cluster.nodes.map(async (n) => {
-        // Idempotent: a restarted container gets a fresh namespace without our chain.
-        await test.cluster.netExec(n, ['iptables', '-w', '-N', CHAIN]);
-        const has = await test.cluster.netExec(n, ['iptables', '-w', '-C', 'INPUT', '-j', CHAIN]);
-        if (has.exitCode !== 0) await ipt(test, n, ['-I', 'INPUT', '1', '-j', CHAIN]);
-      }),
-    );
+    // A restarted container gets a fresh namespace without our chain: setup is idempotent.
+    await Promise.all(test.cluster.nodes.map((n) => ensureChain(test, n, PARTITION_CHAIN)));
   }
 
   async invoke(test: TestRuntime, op: FaultOp): Promise<FaultResult> {
@@ -36,30 +49,40 @@ export class PartitionNemesis implements Nemesis {
       await this.heal(test);
       return { type: 'ok', value: 'healed' };
     }
-    const grudge = op.value as Grudge;
+    const v = (op.value ?? {}) as PartitionValue & Grudge;
+    let shape = typeof v.shape === 'string' ? v.shape : 'custom';
+    let grudge: Grudge;
+    if (shape === 'primary') {
+      const p = await this.primary?.(test.cluster);
+      if (!p) return { type: 'info', value: op.value, error: 'the system under test names no primary' };
+      grudge = isolate(p, test.cluster.nodes);
+    } else {
+      grudge = v.grudge ?? (v as Grudge);
+      if (!v.grudge) shape = 'custom';
+    }
     await this.heal(test);
     await this.apply(test, grudge);
     this.active = grudge;
-    return { type: 'ok', value: grudge };
+    return { type: 'ok', value: { shape, grudge } };
   }
 
   /** Re-applies the grudge in force to one node (after its namespace was recreated). */
   async reapply(test: TestRuntime, node: string): Promise<void> {
-    await this.setup(test);
+    await ensureChain(test, node, PARTITION_CHAIN);
     const from = this.active?.[node];
-    if (from) for (const src of from) await ipt(test, node, ['-A', CHAIN, '-s', test.cluster.ip(src), '-j', 'DROP']);
+    if (from) for (const src of from) await ipt(test, node, ['-A', PARTITION_CHAIN, '-s', test.cluster.ip(src), '-j', 'DROP']);
   }
 
   private async apply(test: TestRuntime, grudge: Grudge): Promise<void> {
     await Promise.all(
       Object.entries(grudge).map(async ([node, from]) => {
-        for (const src of from) await ipt(test, node, ['-A', CHAIN, '-s', test.cluster.ip(src), '-j', 'DROP']);
+        for (const src of from) await ipt(test, node, ['-A', PARTITION_CHAIN, '-s', test.cluster.ip(src), '-j', 'DROP']);
       }),
     );
   }
 
   private async heal(test: TestRuntime): Promise<void> {
-    await Promise.all(test.cluster.nodes.map((n) => ipt(test, n, ['-F', CHAIN])));
+    await Promise.all(test.cluster.nodes.map((n) => ipt(test, n, ['-F', PARTITION_CHAIN])));
     this.active = undefined;
   }
 

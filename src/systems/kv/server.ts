@@ -94,7 +94,8 @@ async function route(args: KvArgs, node: KvNode, req: http.IncomingMessage): Pro
   const path = new URL(req.url ?? '/', 'http://kv').pathname;
   if (path === '/health') {
     if (req.method !== 'GET') return definiteError(405, 'method-not-allowed');
-    return { status: 200, body: { ok: true, id: args.id, variant: args.variant, ...node.health() } };
+    // `now` is the node's wall clock as it sees it, so a test can observe a clock fault.
+    return { status: 200, body: { ok: true, id: args.id, variant: args.variant, now: Date.now(), ...node.health() } };
   }
   const f = CLIENT_PATHS[path];
   const isInternal = path.startsWith('/internal/');
