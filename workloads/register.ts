@@ -41,7 +41,7 @@ export const workload: Workload = {
       client: new RegisterHttpClient(),
       generator: gen(registerOp),
       final: eachThread(KEYS.map((k) => ({ f: 'read', value: [k, null] }))),
-      nemesis: basicNemesis(kinds, system.primary ? { primary: system.primary } : {}),
+      nemesis: basicNemesis(kinds, { port: system.port, ...(system.primary ? { primary: system.primary } : {}) }),
       nemesisGenerator: faultCycle(kinds, nodes, opts.nemesisInterval, { primary: system.primary !== undefined }),
       heal: healAll(kinds),
     };

@@ -81,6 +81,15 @@ export interface Cluster {
    * when the cluster was started with clock faults enabled and the backend supports them.
    */
   setClock?(node: string, offsetSeconds: number): Promise<void>;
+  /**
+   * Starts a helper process in the node's network namespace (a fault proxy, say); it runs
+   * until the handle stops it or the cluster is torn down. Absent where unsupported.
+   */
+  spawnNet?(node: string, cmd: readonly string[]): Promise<HelperProcess>;
+}
+
+export interface HelperProcess {
+  stop(): Promise<void>;
 }
 
 /** n1..nN, the node names every backend uses. */

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { FaultlineError } from '../core/errors.js';
-import type { Cluster, ExecResult, NodeAddress, SystemSpec } from './cluster.js';
+import type { Cluster, ExecResult, HelperProcess, NodeAddress, SystemSpec } from './cluster.js';
 import { names } from './names.js';
 import { must, run } from './sh.js';
 import { readTail } from './log-tail.js';
@@ -203,6 +203,29 @@ export class LocalCluster implements Cluster {
     writeFileSync(this.clockFile(node), `${offsetSeconds >= 0 ? '+' : ''}${offsetSeconds}\n`);
   }
 
+  private readonly helpers = new Set<ResultPromise>();
+
+  async spawnNet(node: string, cmd: readonly string[]): Promise<HelperProcess> {
+    const [file, ...args] = cmd;
+    const logFile = this.logs(node);
+    const proc = execa('ip', ['netns', 'exec', this.node(node).ns, file!, ...args], {
+      stdin: 'ignore',
+      stdout: { file: logFile, append: true },
+      stderr: { file: logFile, append: true },
+      reject: false,
+      cleanup: true,
+    });
+    this.helpers.add(proc);
+    const exited = proc.then(() => undefined, () => undefined);
+    return {
+      stop: async () => {
+        proc.kill('SIGTERM');
+        await exited;
+        this.helpers.delete(proc);
+      },
+    };
+  }
+
   logs(node: string): string {
     return join(this.opts.logDir, `${node}.log`);
   }
@@ -235,6 +258,8 @@ export class LocalCluster implements Cluster {
       if (p && this.isRunning(node)) p.kill('SIGKILL');
     }
     await Promise.all(this.nodes.map((n) => this.state.get(n)?.exited));
+    for (const h of this.helpers) h.kill('SIGKILL');
+    this.helpers.clear();
     if (this.created) await removeRunNetwork(this.runId);
     rmSync(this.tempRoot, { recursive: true, force: true });
     this.created = false;

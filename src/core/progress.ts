@@ -78,6 +78,9 @@ function describeFault(op: Op, current: string): string {
       return `loss ${JSON.stringify(op.value)}`;
     case 'start-bandwidth':
       return `bandwidth ${JSON.stringify(op.value)}`;
+    case 'start-latency':
+      return `latency ${JSON.stringify(op.value)}`;
+    case 'stop-latency':
     case 'clock-reset':
     case 'stop-loss':
     case 'stop-bandwidth':

@@ -2,6 +2,7 @@
 import { BandwidthNemesis } from './bandwidth.js';
 import { ClockNemesis } from './clock.js';
 import { KillNemesis, PauseNemesis } from './kill.js';
+import { LatencyNemesis } from './latency.js';
 import { LossNemesis } from './loss.js';
 import { composeNemeses, type Nemesis } from './nemesis.js';
 import { PartitionNemesis } from './partition.js';
@@ -11,6 +12,8 @@ import type { PrimaryResolver } from './targets.js';
 export interface BasicNemesisOptions {
   /** Resolves "primary" targets; without it, primary-targeted faults are refused. */
   primary?: PrimaryResolver;
+  /** The service port inside each node, which latency faults proxy. */
+  port?: number;
 }
 
 export function basicNemesis(kinds: readonly FaultKind[], o: BasicNemesisOptions = {}): Nemesis {
@@ -21,5 +24,9 @@ export function basicNemesis(kinds: readonly FaultKind[], o: BasicNemesisOptions
   if (kinds.includes('clock')) parts.push(new ClockNemesis());
   if (kinds.includes('loss')) parts.push(new LossNemesis());
   if (kinds.includes('bandwidth')) parts.push(new BandwidthNemesis());
+  if (kinds.includes('latency')) {
+    if (o.port === undefined) throw new Error('latency faults need the service port (basicNemesis option port)');
+    parts.push(new LatencyNemesis(o.port, o.primary));
+  }
   return composeNemeses(parts);
 }

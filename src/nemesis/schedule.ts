@@ -10,7 +10,7 @@ import type { Rng } from '../core/rng.js';
 import { bridge, completeGrudge, halves, isolate, majoritiesRing, oneWay } from './grudge.js';
 import { pickTargets, TARGET_SPECS, type TargetSpec } from './targets.js';
 
-export const FAULT_KINDS = ['partition', 'kill', 'pause', 'clock', 'loss', 'bandwidth'] as const;
+export const FAULT_KINDS = ['partition', 'kill', 'pause', 'clock', 'loss', 'bandwidth', 'latency'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export const PARTITION_SHAPES = ['halves', 'one', 'primary', 'majorities-ring', 'bridge', 'one-way'] as const;
@@ -94,6 +94,14 @@ export function startFault(kind: FaultKind, nodes: readonly string[], rng: Rng, 
       const [rate] = r1.pick(['64kbit', '256kbit', '1mbit']);
       return { f: 'start-bandwidth', value: { nodes: pickTargets(spec, nodes, r1), rate } };
     }
+    case 'latency': {
+      // Slowing the primary's inbound links is what hurts a primary-based design most.
+      const [spec, r1] = rng.pick(o.primary ? (['one', 'minority', 'all', 'primary'] as const) : (['one', 'minority', 'all'] as const));
+      const [delay, r2] = r1.uniform(20, 300);
+      const [jitter, r3] = r2.uniform(0, delay / 2);
+      const [resetProbability] = r3.pick([0, 0, 0.05, 0.2]);
+      return { f: 'start-latency', value: { nodes: pickTargets(spec, nodes, r1), delayMs: Math.round(delay), jitterMs: Math.round(jitter), resetProbability } };
+    }
   }
 }
 
@@ -116,6 +124,8 @@ export function stopFault(kind: FaultKind): OpTemplate {
       return { f: 'stop-loss', value: null };
     case 'bandwidth':
       return { f: 'stop-bandwidth', value: null };
+    case 'latency':
+      return { f: 'stop-latency', value: null };
   }
 }
 

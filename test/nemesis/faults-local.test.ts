@@ -20,7 +20,7 @@ const logDir = mkdtempSync(join(tmpdir(), 'fl-test-faults-'));
 const system = kvSystem('careful');
 const cluster = new LocalCluster({ runId, nodes: ['n1', 'n2', 'n3'], system, logDir, fakeTime: true });
 const test: TestRuntime = { runId, runDir: logDir, options: {} as TestOptions, cluster, log: pino({ level: 'silent' }), now: () => 0 };
-const nemesis = basicNemesis(['partition', 'kill', 'pause', 'clock', 'loss', 'bandwidth'], { primary: system.primary! });
+const nemesis = basicNemesis(['partition', 'kill', 'pause', 'clock', 'loss', 'bandwidth', 'latency'], { primary: system.primary!, port: system.port });
 
 /** Whether a TCP connection from `from`'s namespace to `to`'s kv port comes up within 400 ms. */
 async function canConnect(from: string, to: string): Promise<boolean> {
@@ -140,6 +140,28 @@ describe('faults on the local backend', () => {
     await nemesis.invoke(test, { f: 'stop-bandwidth', value: null });
     expect((await cluster.netExec('n3', ['tc', 'qdisc', 'show', 'dev', 'eth0'])).stdout).not.toMatch(/tbf/);
   }, 30_000);
+
+  it('latency slows node-to-node requests through the proxy, not the harness; stop restores', async () => {
+    /** Milliseconds for one HTTP request from `from`'s namespace to `to`'s kv service. */
+    const rtt = async (from: string, to: string) => {
+      const script = `const t=Date.now();require('http').get('http://${cluster.ip(to)}:${system.port}/health',r=>{r.resume();r.on('end',()=>{console.log(Date.now()-t);process.exit(0)})}).on('error',e=>{console.error(e.message);process.exit(1)})`;
+      const r = await cluster.netExec(from, [process.execPath, '-e', script]);
+      expect(r.exitCode, r.stderr).toBe(0);
+      return Number(r.stdout.trim());
+    };
+    const before = await rtt('n2', 'n1');
+    const r = await nemesis.invoke(test, { f: 'start-latency', value: { nodes: ['n1'], delayMs: 300, jitterMs: 0, resetProbability: 0 } });
+    expect(r.type).toBe('ok');
+    // Request and response are each held 300 ms.
+    expect(await rtt('n2', 'n1')).toBeGreaterThanOrEqual(550);
+    // Other pairs and the harness itself are not slowed.
+    expect(await rtt('n2', 'n3')).toBeLessThan(before + 300);
+    const t = Date.now();
+    await kv('n1', '/health', undefined);
+    expect(Date.now() - t).toBeLessThan(300);
+    await nemesis.invoke(test, { f: 'stop-latency', value: null });
+    expect(await rtt('n2', 'n1')).toBeLessThan(before + 300);
+  });
 
   it('teardown heals everything that is still in force', async () => {
     await nemesis.invoke(test, { f: 'start-partition', value: { shape: 'halves', grudge: { n1: ['n2', 'n3'], n2: ['n1'], n3: ['n1'] } } });

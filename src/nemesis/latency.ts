@@ -1,0 +1,117 @@
+/**
+ * Latency, jitter and connection resets between nodes, through a userspace TCP proxy
+ * (latency-proxy.ts) in each target node's namespace: iptables NAT there sends the peers'
+ * new connections to the node's service port into the proxy. Established connections would
+ * bypass NAT, so they are killed (`ss -K`) and the peers reconnect through the proxy.
+ * Clients of the harness are never redirected.
+ */
+import net from 'node:net';
+import type { HelperProcess } from '../cluster/cluster.js';
+import { compiled } from '../core/paths.js';
+import type { TestRuntime } from '../core/test.js';
+import type { FaultOp, FaultResult, Nemesis } from './nemesis.js';
+import { resolveTargets, type PrimaryResolver } from './targets.js';
+
+export const LATENCY_CHAIN = 'FAULTLINE-LAT';
+/** Where the proxy listens inside a node's namespace. */
+export const PROXY_PORT = 24000;
+
+export interface LatencyValue {
+  nodes: string[] | 'all' | 'primary';
+  delayMs: number;
+  jitterMs: number;
+  /** Share of proxied connections reset at a random moment. */
+  resetProbability: number;
+}
+
+async function mustNet(test: TestRuntime, node: string, cmd: string[]): Promise<void> {
+  const r = await test.cluster.netExec(node, cmd);
+  if (r.exitCode !== 0) throw new Error(`${cmd.join(' ')} on ${node}: ${r.stderr.trim()}`);
+}
+
+/** Resolves once something accepts TCP at host:port (the proxy came up), or throws. */
+async function waitListening(host: string, port: number, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, host);
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+      s.setTimeout(300, () => {
+        s.destroy();
+        resolve(false);
+      });
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`latency proxy at ${host}:${port} did not come up`);
+}
+
+export class LatencyNemesis implements Nemesis {
+  readonly fs = ['start-latency', 'stop-latency'] as const;
+  private readonly proxies = new Map<string, HelperProcess>();
+
+  /** `port` is the service port inside each node (SystemSpec.port). */
+  constructor(
+    private readonly port: number,
+    private readonly primary?: PrimaryResolver,
+  ) {}
+
+  async setup(test: TestRuntime): Promise<void> {
+    if (!test.cluster.spawnNet) throw new Error(`latency faults are not supported on the ${test.cluster.backend} backend`);
+    await Promise.all(
+      test.cluster.nodes.map(async (n) => {
+        await test.cluster.netExec(n, ['iptables', '-w', '-t', 'nat', '-N', LATENCY_CHAIN]);
+        const has = await test.cluster.netExec(n, ['iptables', '-w', '-t', 'nat', '-C', 'PREROUTING', '-j', LATENCY_CHAIN]);
+        if (has.exitCode !== 0) await mustNet(test, n, ['iptables', '-w', '-t', 'nat', '-I', 'PREROUTING', '1', '-j', LATENCY_CHAIN]);
+      }),
+    );
+  }
+
+  async invoke(test: TestRuntime, op: FaultOp): Promise<FaultResult> {
+    await this.heal(test);
+    if (op.f === 'stop-latency') return { type: 'ok', value: 'healed' };
+    const v = op.value as LatencyValue;
+    const targets = await resolveTargets(v.nodes, test.cluster, this.primary);
+    const proxyJs = compiled('src/nemesis/latency-proxy.ts');
+    await Promise.all(
+      targets.map(async (node) => {
+        const ip = test.cluster.ip(node);
+        const proxy = await test.cluster.spawnNet!(node, [
+          process.execPath, proxyJs,
+          '--listen', String(PROXY_PORT),
+          '--target', `${ip}:${this.port}`,
+          '--delay', String(v.delayMs),
+          '--jitter', String(v.jitterMs),
+          '--reset-probability', String(v.resetProbability),
+        ]);
+        this.proxies.set(node, proxy);
+        await waitListening(ip, PROXY_PORT);
+        const peers = test.cluster.nodes.filter((p) => p !== node);
+        for (const peer of peers) {
+          await mustNet(test, node, ['iptables', '-w', '-t', 'nat', '-A', LATENCY_CHAIN, '-p', 'tcp', '-s', test.cluster.ip(peer), '--dport', String(this.port), '-j', 'REDIRECT', '--to-ports', String(PROXY_PORT)]);
+        }
+        // Connections the peers already hold would skip NAT: reset them so they come back
+        // through the proxy.
+        for (const peer of peers) {
+          await test.cluster.netExec(node, ['ss', '-K', 'dst', test.cluster.ip(peer), 'and', 'sport', '=', `:${this.port}`]);
+        }
+      }),
+    );
+    return { type: 'ok', value: { ...v, nodes: targets } };
+  }
+
+  private async heal(test: TestRuntime): Promise<void> {
+    await Promise.all(test.cluster.nodes.map((n) => test.cluster.netExec(n, ['iptables', '-w', '-t', 'nat', '-F', LATENCY_CHAIN])));
+    await Promise.all([...this.proxies.values()].map((p) => p.stop()));
+    this.proxies.clear();
+  }
+
+  async teardown(test: TestRuntime): Promise<void> {
+    await this.heal(test);
+  }
+}
