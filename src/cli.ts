@@ -9,14 +9,24 @@ import { runTest } from './core/run-test.js';
 import { checkRun } from './core/check-run.js';
 import { workloadNames } from './core/workloads.js';
 import { cleanLocal } from './cluster/clean.js';
+import { writeConfigTemplate } from './config/init.js';
+import { replayRun } from './api/replay.js';
+import { cleanDocker } from './cluster/clean-docker.js';
+import { imagesCommand } from './cluster/images/command.js';
+import { serveCommand } from './report/serve-command.js';
 import { needsUserNamespace, reexecInUserNamespace, requireNamespaces } from './cluster/privileges.js';
 
 const USAGE = `usage: faultline <command> [options]
 
 commands:
   run <workload> [options]   run a test (workloads: ${workloadNames().join(', ')})
+  run --config <file>        run your own workload file (see: faultline init)
+  replay <run-dir> [--repeat N]  run a stored test again: same seed, options and faults as it ran
+  init [file] [--force]      write a commented workload file for your service [faultline.config.ts]
   check <run-dir>            re-check a stored history (e.g. reports/register/<timestamp>)
-  clean                      remove namespaces, processes and temp dirs left by killed runs
+  clean                      remove namespaces, processes, temp dirs and containers left by killed runs
+  images [name…]             build the Docker backend's images (node, etcd, nettools; no registry, cached by hash)
+  serve [--port N] [dir]     browse runs and their HTML reports on http://127.0.0.1:N/ [7070, reports]
   help                       this text
 
 run options:
@@ -26,9 +36,11 @@ run options:
   --time-limit <s>           seconds of load and faults                     [30]
   --rate <hz>                client ops per second, all workers together    [50]
   --seed <n>                 seed for ops and faults (printed; random if not given)
-  --nemesis <a,b|none>       faults: partition, kill, pause                  [partition,kill]
+  --nemesis <a,b|none>       faults: partition, kill, pause, clock, loss,
+                             bandwidth (mixed over the run)                 [partition,kill]
   --nemesis-interval <s>     seconds between fault start and stop           [5]
   --backend <local|docker>   where nodes run                                [local]
+  --reads <mode>             etcd: linearizable | serializable reads        [linearizable]
   --op-timeout <ms>          an op still running then is recorded as info   [3000]
   --recovery-time <s>        wait after healing before final reads          [3]
   --checker-timeout <s>      linearizability search budget                  [120]
@@ -44,34 +56,91 @@ export async function main(argv: string[]): Promise<number> {
       case 'run': {
         const parsed = parseRunArgs(rest);
         if (parsed.help) return help();
-        if (needsUserNamespace()) return await reexecInUserNamespace(argv);
+        // Only the local backend needs namespace rights; Docker clients must stay in the
+        // host's network to reach the ports published on 127.0.0.1.
+        if (needsUserNamespace() && parsed.options.backend === 'local') return await reexecInUserNamespace(argv);
         return (await runTest(parsed)).exitCode;
       }
       case 'check': {
-        const { values, positionals } = parseCli({ args: rest, allowPositionals: true, strict: true, options: { 'checker-timeout': { type: 'string' } } });
-        if (positionals.length !== 1) throw new UsageError('usage: faultline check <run-dir>');
+        const { values, positionals } = parseCli({
+          args: rest,
+          allowPositionals: true,
+          strict: true,
+          options: {
+            'checker-timeout': { type: 'string' },
+            format: { type: 'string' },
+            model: { type: 'string' },
+            out: { type: 'string' },
+            full: { type: 'boolean' },
+          },
+        });
+        if (positionals.length !== 1) throw new UsageError('usage: faultline check <run-dir> | faultline check --format <f> [--model <m>] [--full] [--out results.json] FILE');
         const t = values['checker-timeout'];
         const timeout = t === undefined ? undefined : Number(t);
         if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--checker-timeout must be a positive number of seconds, got "${t}"`);
-        return (await checkRun(positionals[0]!, process.stderr, timeout === undefined ? undefined : { checkerTimeout: timeout })).exitCode;
+        const target = positionals[0]!;
+        const { statSync } = await import('node:fs');
+        // A history file from another tool: when --format says so or the path is a file.
+        if (values.format !== undefined || statSync(target, { throwIfNoEntry: false })?.isFile()) {
+          const { checkFile } = await import('./checkers/import/check-file.js');
+          const { formatByName, formatForFile } = await import('./checkers/import/index.js');
+          const format = values.format !== undefined ? formatByName(values.format) : formatForFile(target);
+          const opts: Parameters<typeof checkFile>[0] = { file: target, format };
+          if (values.model !== undefined) opts.model = values.model;
+          if (timeout !== undefined) opts.timeoutMs = timeout * 1000;
+          if (values.full !== undefined) opts.full = values.full;
+          if (values.out !== undefined) opts.out = values.out;
+          return (await checkFile(opts, process.stderr)).exitCode;
+        }
+        const fileOnly = (['model', 'out', 'full'] as const).filter((k) => values[k] !== undefined);
+        if (fileOnly.length > 0) throw new UsageError(`--${fileOnly.join(', --')} only appl${fileOnly.length === 1 ? 'ies' : 'y'} to a history file (faultline check --format <f> FILE)`);
+        return (await checkRun(target, process.stderr, timeout === undefined ? undefined : { checkerTimeout: timeout })).exitCode;
+      }
+      case 'replay': {
+        const { values, positionals } = parseCli({ args: rest, allowPositionals: true, strict: true, options: { repeat: { type: 'string' }, verbose: { type: 'boolean' } } });
+        if (positionals.length !== 1) throw new UsageError('usage: faultline replay <run-dir> [--repeat N]');
+        const repeat = values.repeat === undefined ? 1 : Number(values.repeat);
+        if (!Number.isInteger(repeat) || repeat < 1 || repeat > 1000) throw new UsageError(`--repeat must be an integer from 1 to 1000, got "${values.repeat}"`);
+        if (needsUserNamespace()) return await reexecInUserNamespace(argv);
+        const summary = await replayRun(positionals[0]!, {
+          repeat,
+          verbose: values.verbose ?? false,
+          onResult: (r, i) => process.stderr.write(`faultline: replay ${i + 1}/${repeat}: ${r.valid === true ? 'VALID' : r.valid === false ? 'INVALID' : 'UNKNOWN'} (${r.runDir})\n`),
+        });
+        process.stderr.write(`faultline: ${summary.invalid} of ${repeat} replays invalid, ${summary.unknown} unknown\n`);
+        return summary.invalid > 0 ? 1 : summary.unknown > 0 ? 2 : 0;
+      }
+      case 'init': {
+        const { values, positionals } = parseCli({ args: rest, allowPositionals: true, strict: true, options: { force: { type: 'boolean' } } });
+        const path = positionals[0] ?? 'faultline.config.ts';
+        writeConfigTemplate(path, values.force ?? false);
+        process.stderr.write(`faultline: wrote ${path}; edit it, then: npx faultline run --config ${path}\n`);
+        return 0;
       }
       case 'clean': {
+        // Docker leftovers are found by label whoever we are; no engine means none to remove.
+        const docker = await cleanDocker();
         if (needsUserNamespace()) {
+          if (docker.removed.length) process.stderr.write(docker.removed.map((r) => `removed ${r}`).join('\n') + '\n');
           process.stderr.write('faultline: as a normal user, runs live in user namespaces that die with them; nothing to clean\n');
           return 0;
         }
         await requireNamespaces();
-        const removed = await cleanLocal();
+        const removed = [...(await cleanLocal()), ...docker.removed];
         process.stderr.write(removed.length ? removed.map((r) => `removed ${r}`).join('\n') + '\n' : 'faultline: nothing to clean\n');
         return 0;
       }
+      case 'images':
+        return await imagesCommand(rest);
+      case 'serve':
+        return await serveCommand(rest);
       case undefined:
       case 'help':
       case '--help':
       case '-h':
         return help();
       default:
-        throw new UsageError(`unknown command "${command}"; commands: run, check, clean, help`);
+        throw new UsageError(`unknown command "${command}"; commands: run, check, replay, init, clean, images, help`);
     }
   } catch (e) {
     if (e instanceof FaultlineError) {

@@ -6,27 +6,17 @@
  */
 import { linearizable, multiRegister } from '../src/checkers/linearizability/index.js';
 import { RegisterHttpClient } from '../src/clients/register-http.js';
-import { eachThread, gen } from '../src/core/generator/index.js';
-import type { GenContext } from '../src/core/generator/types.js';
+import { eachThread } from '../src/core/generator/index.js';
+import type { GenContext, OpTemplate } from '../src/core/generator/types.js';
+import { finalReads, registerKeys, registerOp as registerOpOn, registerOps } from '../src/workload-kit/register-ops.js';
 import type { Workload } from '../src/core/workload.js';
 import { basicNemesis } from '../src/nemesis/basic.js';
 import { FAULT_KINDS, faultCycle, healAll, isFaultKind, type FaultKind } from '../src/nemesis/schedule.js';
 import { KV_VARIANTS, kvSystem, type KvVariant } from '../src/systems/kv/system.js';
 
-/** Few keys keep many ops per key (more chances to see an anomaly); values stay small so writes collide. */
-export const KEYS = ['k0', 'k1', 'k2', 'k3', 'k4'];
-const VALUES = 5;
-
-/** One random op on a random key: reads, writes and cas in equal shares. */
-export function registerOp(ctx: GenContext) {
-  const [key, r1] = ctx.rng.pick(KEYS);
-  const [which, r2] = r1.int(3);
-  const [a, r3] = r2.int(VALUES);
-  const [b] = r3.int(VALUES);
-  if (which === 0) return { f: 'read', value: [key, null] };
-  if (which === 1) return { f: 'write', value: [key, a] };
-  return { f: 'cas', value: [key, [a, b]] };
-}
+/** The keys and op mix, for workloads that drive another system the same way (etcd). */
+export const KEYS = registerKeys({ keys: 5 });
+export const registerOp = (ctx: GenContext): OpTemplate => registerOpOn(ctx, KEYS);
 
 export const workload: Workload = {
   name: 'register',
@@ -39,8 +29,9 @@ export const workload: Workload = {
     return {
       system,
       client: new RegisterHttpClient(),
-      generator: gen(registerOp),
-      final: eachThread(KEYS.map((k) => ({ f: 'read', value: [k, null] }))),
+      // Few keys keep many ops per key (more chances to see an anomaly).
+      generator: registerOps({ keys: 5 }),
+      final: eachThread(finalReads({ keys: 5 })),
       nemesis: basicNemesis(kinds, { port: system.port, ...(system.primary ? { primary: system.primary } : {}) }),
       nemesisGenerator: faultCycle(kinds, nodes, opts.nemesisInterval, { primary: system.primary !== undefined }),
       heal: healAll(kinds),

@@ -48,8 +48,8 @@ export interface KvRequestOptions {
   connectTimeoutMs?: number;
   /** Connection pool to use; defaults to a shared keep-alive agent. */
   agent?: http.Agent;
-  /** HTTP method; defaults to POST (GET sends no body). */
-  method?: 'POST' | 'GET';
+  /** HTTP method; defaults to POST. GET never sends a body; other methods send one when given. */
+  method?: 'POST' | 'GET' | 'PUT' | 'DELETE' | 'PATCH';
 }
 
 /** Errno codes that can only arise before a connection exists. Used as a fallback only. */
@@ -102,7 +102,7 @@ export function kvRequest(
 ): Promise<KvResponse> {
   const url = new URL(path, baseUrl);
   const method = opts.method ?? 'POST';
-  const payload = method === 'GET' ? undefined : Buffer.from(JSON.stringify(body ?? null));
+  const payload = method === 'GET' || (body === undefined && method !== 'POST') ? undefined : Buffer.from(JSON.stringify(body ?? null));
   const connectTimeoutMs = Math.min(opts.connectTimeoutMs ?? opts.timeoutMs, opts.timeoutMs);
 
   return new Promise<KvResponse>((resolve, reject) => {

@@ -10,6 +10,8 @@ export interface NodeLaunch {
   command: string;
   args: string[];
   env?: Record<string, string>;
+  /** Working directory for the program (defaults to the harness' own). */
+  cwd?: string;
 }
 
 export interface SystemContext {
@@ -27,7 +29,9 @@ export interface SystemSpec {
   port: number;
   launch(ctx: SystemContext): NodeLaunch;
   /** Resolves true once the node serves requests; called repeatedly until a deadline. */
-  ready(address: NodeAddress): Promise<boolean>;
+  ready(address: NodeAddress, ctx?: ReadyContext): Promise<boolean>;
+  /** How long a node may take to become ready (default 20 s). */
+  readyTimeoutMs?: number;
   /**
    * How the system's processes read the wall clock: "libc" (Node, most C programs) can be
    * skewed with libfaketime; "static" (static Go binaries such as etcd) cannot, so clock
@@ -36,6 +40,13 @@ export interface SystemSpec {
   clock?: 'libc' | 'static';
   /** The node acting as primary or leader right now, where the system can name one. */
   primary?(cluster: Cluster): Promise<string | undefined>;
+}
+
+/** What a readiness probe may look at besides the address (e.g. a log line). */
+export interface ReadyContext {
+  node: string;
+  /** The node's log file (stdout and stderr). */
+  logFile: string;
 }
 
 /** Where a client reaches a node. */

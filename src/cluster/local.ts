@@ -137,6 +137,7 @@ export class LocalCluster implements Cluster {
     // is the node's own pid: SIGKILL/SIGSTOP reach it directly.
     const proc = execa('ip', ['netns', 'exec', s.ns, launch.command, ...launch.args], {
       env,
+      ...(launch.cwd !== undefined ? { cwd: launch.cwd } : {}),
       stdin: 'ignore',
       stdout: { file: logFile, append: true },
       stderr: { file: logFile, append: true },
@@ -151,17 +152,18 @@ export class LocalCluster implements Cluster {
   }
 
   private async waitReady(node: string, proc: ResultPromise): Promise<void> {
-    const deadline = Date.now() + (this.opts.readyTimeoutMs ?? 20_000);
+    const limitMs = this.opts.readyTimeoutMs ?? this.opts.system.readyTimeoutMs ?? 20_000;
+    const deadline = Date.now() + limitMs;
     const address = this.address(node);
     while (Date.now() < deadline) {
       if (this.stopping) throw new FaultlineError('setup interrupted');
       if (proc.exitCode !== null || proc.signalCode !== null) {
         throw new FaultlineError(`node ${node} exited (${proc.exitCode ?? proc.signalCode}) while starting; last log lines: ${readTail(this.logs(node), 3)}`);
       }
-      if (await this.opts.system.ready(address).catch(() => false)) return;
+      if (await this.opts.system.ready(address, { node, logFile: this.logs(node) }).catch(() => false)) return;
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new FaultlineError(`node ${node} was not ready within ${(this.opts.readyTimeoutMs ?? 20_000) / 1000} s; see ${this.logs(node)}`);
+    throw new FaultlineError(`node ${node} was not ready within ${limitMs / 1000} s; see ${this.logs(node)}`);
   }
 
   async kill(node: string): Promise<void> {

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { compose, type CheckResult, type Validity } from '../checkers/checker.js';
 import { perf } from '../checkers/perf.js';
+import { reportAfterCheck } from '../report/check-hook.js';
 import { UsageError } from './errors.js';
 import { readHistoryFile } from './history-reader.js';
 import { runFiles } from './run-dir.js';
@@ -25,16 +26,16 @@ export function exitCodeFor(valid: Validity): number {
 export async function checkRun(runDir: string, out: NodeJS.WritableStream = process.stderr, override?: { checkerTimeout?: number }): Promise<CheckOutcome> {
   const testPath = runFiles.test(runDir);
   if (!existsSync(testPath)) throw new UsageError(`${runDir} is not a run directory (no test.json); pass a directory under reports/<workload>/`);
-  let test: { options?: TestOptions };
+  let test: { options?: TestOptions; configPath?: string };
   try {
-    test = JSON.parse(readFileSync(testPath, 'utf8')) as { options?: TestOptions };
+    test = JSON.parse(readFileSync(testPath, 'utf8')) as { options?: TestOptions; configPath?: string };
   } catch (e) {
     throw new UsageError(`${testPath}: not valid JSON (${(e as Error).message})`);
   }
   const options = test.options;
   if (!options?.workload) throw new UsageError(`${testPath}: no options.workload; was it written by faultline run?`);
   if (override?.checkerTimeout !== undefined) options.checkerTimeout = override.checkerTimeout;
-  const workload = await loadWorkload(options.workload);
+  const workload = await loadWorkload(options.workload, test.configPath !== undefined ? { config: test.configPath } : {});
   const { ops, truncated } = readHistoryFile(runFiles.history(runDir));
   const checker = compose([workload.checker(options), perf]);
   // The search can take a while on a long history: say what is happening.
@@ -44,6 +45,7 @@ export async function checkRun(runDir: string, out: NodeJS.WritableStream = proc
   const doc = { ...results, historyOps: ops.length, truncated, checkedAt: new Date().toISOString(), checkMs: Date.now() - started };
   writeFileSync(runFiles.results(runDir), JSON.stringify(doc, null, 2) + '\n');
   out.write(summarize(options, doc, runDir) + '\n');
+  out.write(reportAfterCheck(runDir) + '\n');
   return { valid: results.valid, exitCode: exitCodeFor(results.valid), results: doc };
 }
 

@@ -16,10 +16,12 @@ export const RUN_OPTIONS = {
   nemesis: { type: 'string' },
   'nemesis-interval': { type: 'string' },
   backend: { type: 'string' },
+  reads: { type: 'string' },
   'op-timeout': { type: 'string' },
   'recovery-time': { type: 'string' },
   'checker-timeout': { type: 'string' },
   out: { type: 'string' },
+  config: { type: 'string' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -41,6 +43,8 @@ export interface ParsedRun {
   workload: string;
   options: Omit<TestOptions, 'variant'> & { variant?: string };
   out: string;
+  /** A user's workload file (`--config`). */
+  config?: string;
   quiet: boolean;
   help: boolean;
 }
@@ -86,5 +90,16 @@ export function parseRunArgs(argv: string[]): ParsedRun {
     checkerTimeout: num('checker-timeout', v['checker-timeout'], DEFAULTS.checkerTimeout, { min: 0.1, max: 86_400 }),
   };
   if (v.variant !== undefined) options.variant = v.variant;
-  return { workload: options.workload, options, out: v.out ?? 'reports', quiet: v.quiet ?? false, help: v.help ?? false };
+  if (v.reads !== undefined) {
+    if (v.reads !== 'linearizable' && v.reads !== 'serializable') throw new UsageError(`--reads must be linearizable or serializable, got "${v.reads}"`);
+    options.reads = v.reads;
+  }
+  return {
+    workload: options.workload,
+    options,
+    out: v.out ?? 'reports',
+    ...(v.config !== undefined ? { config: v.config } : {}),
+    quiet: v.quiet ?? false,
+    help: v.help ?? false,
+  };
 }

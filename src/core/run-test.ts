@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { LocalCluster } from '../cluster/local.js';
 import { newRunId } from '../cluster/names.js';
-import type { Cluster } from '../cluster/cluster.js';
+import type { Cluster, SystemSpec } from '../cluster/cluster.js';
+import { libfaketimePath } from '../cluster/faketime.js';
 import { nodeNames } from '../cluster/cluster.js';
 import { readHistoryFile } from './history-reader.js';
 import { any, clients, log, nemesis, phases, rate, sleep, timeLimit } from './generator/index.js';
@@ -22,9 +23,12 @@ import { loadWorkload } from './workloads.js';
 import type { Workload } from './workload.js';
 import { FaultlineError, UsageError } from './errors.js';
 import { isFaultKind } from '../nemesis/schedule.js';
+import { fixedSchedule } from '../nemesis/fixed-schedule.js';
+import type { Op } from './op.js';
 import { checkRun, type CheckOutcome } from './check-run.js';
 import type { ParsedRun } from './options.js';
 import { requireNamespaces } from '../cluster/privileges.js';
+import { DockerCluster, requireDockerBackend } from '../cluster/docker.js';
 
 export interface RunOutcome {
   runDir: string;
@@ -35,8 +39,8 @@ export interface RunOutcome {
 
 /** Resolves the workload and checks every option against it, before anything is created. */
 export async function resolveTest(parsed: ParsedRun): Promise<{ workload: Workload; options: TestOptions }> {
-  if (!parsed.workload) throw new UsageError('no workload given: faultline run <workload> (e.g. register)');
-  const workload = await loadWorkload(parsed.workload);
+  if (!parsed.workload && !parsed.config) throw new UsageError('no workload given: faultline run <workload> (e.g. register), or --config <file>');
+  const workload = await loadWorkload(parsed.workload, parsed.config !== undefined ? { config: parsed.config } : {});
   const variant = parsed.options.variant ?? workload.variants[0]!;
   if (!workload.variants.includes(variant)) {
     throw new UsageError(`--variant for ${workload.name} must be one of ${workload.variants.join('|')}, got "${variant}"`);
@@ -46,16 +50,17 @@ export async function resolveTest(parsed: ParsedRun): Promise<{ workload: Worklo
       throw new UsageError(`--nemesis: unknown fault "${k}" for ${workload.name}; available: ${workload.faults.join(',')} (or none)`);
     }
   }
-  if (parsed.options.backend === 'docker') {
-    throw new UsageError('--backend docker is not available in this version yet; use --backend local (the default)');
-  }
-  return { workload, options: { ...parsed.options, variant } };
+  return { workload, options: { ...parsed.options, workload: workload.name, variant } };
 }
 
 export async function runTest(parsed: ParsedRun, out: NodeJS.WriteStream = process.stderr): Promise<RunOutcome> {
   const { workload, options } = await resolveTest(parsed);
-  await requireNamespaces();
+  if (options.backend === 'docker') await requireDockerBackend(options.nemesis);
+  else await requireNamespaces();
 
+  const nodes = nodeNames(options.nodes);
+  const parts = workload.build(options, nodes);
+  if (options.nemesis.includes('clock')) requireClockFaults(parts.system);
   const runId = newRunId();
   const runDir = join(parsed.out, workload.name, timestamp());
   mkdirSync(runFiles.nodes(runDir), { recursive: true });
@@ -64,19 +69,21 @@ export async function runTest(parsed: ParsedRun, out: NodeJS.WriteStream = proce
     runId,
     startedAt: new Date().toISOString(),
     options,
-    replay: `npm run test:jepsen -- ${workload.name} --variant ${options.variant} --seed ${options.seed} --nodes ${options.nodes} --concurrency ${options.concurrency} --time-limit ${options.timeLimit} --rate ${options.rate} --nemesis ${options.nemesis.join(',') || 'none'}`,
+    // A user's workload file, so `faultline check` can load the same checker again.
+    ...('configPath' in workload ? { configPath: workload.configPath } : {}),
+    replay: `npm run test:jepsen -- ${workload.name} --variant ${options.variant} --seed ${options.seed} --nodes ${options.nodes} --concurrency ${options.concurrency} --time-limit ${options.timeLimit} --rate ${options.rate} --nemesis ${options.nemesis.join(',') || 'none'}${options.backend === 'docker' ? ' --backend docker' : ''}${options.reads ? ` --reads ${options.reads}` : ''}${'configPath' in workload ? ` --config ${String(workload.configPath)}` : ''}`,
   };
   writeFileSync(runFiles.test(runDir), JSON.stringify(testJson, null, 2) + '\n');
   const logger = pino({ base: { run: runId } }, pino.destination({ dest: runFiles.log(runDir), sync: true }));
-  const nodes = nodeNames(options.nodes);
-  const parts = workload.build(options, nodes);
-  const cluster: Cluster = new LocalCluster({
+  const clusterOptions = {
     runId,
     nodes,
     system: parts.system,
     logDir: runFiles.nodes(runDir),
-    log: (m) => logger.info(m),
-  });
+    log: (m: string) => logger.info(m),
+    fakeTime: options.nemesis.includes('clock'),
+  };
+  const cluster: Cluster = options.backend === 'docker' ? new DockerCluster(clusterOptions) : new LocalCluster(clusterOptions);
   const startNs = process.hrtime.bigint();
   const test: TestRuntime = {
     runId,
@@ -105,7 +112,7 @@ export async function runTest(parsed: ParsedRun, out: NodeJS.WriteStream = proce
 
   const history = new HistoryWriter(runFiles.history(runDir));
   const progress = new Progress(options.timeLimit, Date.now(), out, !parsed.quiet);
-  out.write(`faultline: ${workload.name} (${options.variant}) on ${options.nodes} local nodes, seed ${options.seed}, run ${runId}\nfaultline: output in ${runDir}\n`);
+  out.write(`faultline: ${workload.name} (${options.variant}) on ${options.nodes} ${options.backend === 'docker' ? 'Docker' : 'local'} nodes, seed ${options.seed}, run ${runId}\nfaultline: output in ${runDir}\n`);
   let interrupted = false;
   try {
     logger.info({ options }, 'setting up cluster');
@@ -115,7 +122,7 @@ export async function runTest(parsed: ParsedRun, out: NodeJS.WriteStream = proce
     await setupClient.setup(test);
     progress.start();
     const generator = phases(
-      timeLimit(options.timeLimit, any(clients(rate(options.rate, parts.generator)), nemesis(parts.nemesisGenerator))),
+      timeLimit(options.timeLimit, any(clients(rate(options.rate, parts.generator)), nemesis(options.schedule ? fixedSchedule(options.schedule) : parts.nemesisGenerator))),
       log('main phase over: healing'),
       nemesis(parts.heal),
       log(`waiting ${options.recoveryTime} s for recovery`),
@@ -143,14 +150,17 @@ export async function runTest(parsed: ParsedRun, out: NodeJS.WriteStream = proce
     interrupted = true;
   } finally {
     progress.stop();
+    logger.info('healing');
     await parts.nemesis.teardown(test).catch((e: unknown) => logger.error({ err: e }, 'nemesis teardown failed'));
+    logger.info('tearing down cluster');
     await cluster.teardown().catch((e: unknown) => {
       logger.error({ err: e }, 'cluster teardown failed');
       out.write(`faultline: cleanup failed (${(e as Error).message}); run \`faultline clean\`\n`);
     });
+    logger.info('cluster removed');
     history.close();
     const { ops } = readHistoryFile(runFiles.history(runDir));
-    const schedule = ops.filter((o) => o.process === 'nemesis' && o.type !== 'invoke').map((o) => ({ time: o.time, f: o.f, value: o.value, type: o.type }));
+    const schedule = scheduleAsRun(ops);
     writeFileSync(runFiles.test(runDir), JSON.stringify({ ...testJson, endedAt: new Date().toISOString(), interrupted, schedule }, null, 2) + '\n');
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -163,6 +173,34 @@ export async function runTest(parsed: ParsedRun, out: NodeJS.WriteStream = proce
   logger.info({ valid: check.valid }, 'checked');
   logger.flush();
   return { runDir, exitCode: check.exitCode, interrupted, check };
+}
+
+/**
+ * Clock faults skew a process through libfaketime, which only works for programs that read
+ * the time through libc: refuse clearly instead of running faults that do nothing.
+ */
+function requireClockFaults(system: SystemSpec): void {
+  if (system.clock !== 'libc') {
+    throw new UsageError(`--nemesis clock: ${system.name} does not read the clock through libc (libfaketime cannot skew it, e.g. a static Go binary); drop clock from --nemesis`);
+  }
+  libfaketimePath();
+}
+
+/**
+ * The faults as they ran: each nemesis op with when it was invoked (`at`, seconds since the
+ * main phase's first op: what a replay schedules), when it completed (`time`, ns since the
+ * test began) and what it did.
+ */
+function scheduleAsRun(ops: readonly Op[]): { at: number; time: number; f: string; value: unknown; type: string }[] {
+  const out: { at: number; time: number; f: string; value: unknown; type: string }[] = [];
+  const start = ops[0]?.time ?? 0;
+  let invokedAt = 0;
+  for (const o of ops) {
+    if (o.process !== 'nemesis') continue;
+    if (o.type === 'invoke') invokedAt = o.time;
+    else out.push({ at: Math.round((invokedAt - start) / 1e6) / 1000, time: o.time, f: o.f, value: o.value, type: o.type });
+  }
+  return out;
 }
 
 /** Rejects as soon as `signal` aborts, so Ctrl-C during a slow setup is not ignored. */

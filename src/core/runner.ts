@@ -204,6 +204,10 @@ export async function runGenerator(o: RunnerOptions): Promise<RunnerResult> {
       break;
     }
     if (step === 'pending') {
+      if (busy.size === 0 && queue.length === 0) {
+        // Nothing can ever wake us: a generator bug, reported instead of hanging the run.
+        throw new Error(`generator is waiting with nothing in flight (busy threads: ${[...busy].join(',') || 'none'}; free: ${ctx().free.join(',')})`);
+      }
       await waitForEvent();
       continue;
     }

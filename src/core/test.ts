@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { Cluster } from '../cluster/cluster.js';
+import type { ScheduledFault } from '../nemesis/fixed-schedule.js';
 
 export interface TestOptions {
   workload: string;
@@ -20,12 +21,19 @@ export interface TestOptions {
   /** Seconds between faults (a fault lasts about as long). */
   nemesisInterval: number;
   backend: 'local' | 'docker';
+  /** Workload option (etcd): read mode; workloads without one ignore it. */
+  reads?: 'linearizable' | 'serializable';
   /** Per-op timeout in milliseconds: an op still running then is recorded as info. */
   opTimeoutMs: number;
   /** Seconds to let the system recover after healing, before final reads. */
   recoveryTime: number;
   /** Linearizability checker budget in seconds. */
   checkerTimeout: number;
+  /**
+   * Faults given in advance (a replay, or a fast-check schedule) instead of the ones the
+   * nemesis generator would draw. Times are seconds into the main phase.
+   */
+  schedule?: ScheduledFault[];
 }
 
 export interface TestRuntime {

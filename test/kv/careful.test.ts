@@ -21,7 +21,7 @@ describe('kv careful', () => {
     expect(r.status).toBe(405); // POST is not allowed on /health
     const h = await fetch(`${c.url('n2')}/health`);
     expect(h.status).toBe(200);
-    expect(await h.json()).toEqual({ ok: true, id: 'n2', variant: 'careful', role: 'forwarder', primary: 'n1' });
+    expect(await h.json()).toEqual({ ok: true, id: 'n2', variant: 'careful', role: 'forwarder', primary: 'n1', now: expect.any(Number) });
   });
 
   it('implements read, write and cas', async () => {

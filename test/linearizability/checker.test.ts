@@ -63,10 +63,19 @@ describe('register histories', () => {
   });
 
   it('lists every state reachable with the longest prefix', async () => {
+    const hist = h().invoke(0, 'write', 1).invoke(1, 'write', 2).ok(0, 'write', 1).ok(1, 'write', 2).op(2, 'cas', [3, 4]);
+    const r = await checkLinearizable(hist.ops, casRegister);
+    expect(r.valid).toBe(false);
+    expect([...(r.partitions[0]?.explanation?.states ?? [])].sort()).toEqual(['1', '2']);
+  });
+
+  it('names a read no pending op can satisfy, as early as it is doomed', async () => {
     const hist = h().invoke(0, 'write', 1).invoke(1, 'write', 2).ok(0, 'write', 1).ok(1, 'write', 2).op(2, 'read', null, 3);
     const r = await checkLinearizable(hist.ops, register);
     expect(r.valid).toBe(false);
-    expect([...(r.partitions[0]?.explanation?.states ?? [])].sort()).toEqual(['1', '2']);
+    const ex = r.partitions[0]?.explanation;
+    expect(ex?.blocking).toEqual({ index: 4, op: 'read 3' });
+    expect(ex?.message).toMatch(/read 3 \(invoked at index 4\) can never take effect/);
   });
 
   it('drops failed ops: they did not happen', async () => {
@@ -107,6 +116,28 @@ describe('register histories', () => {
     await expect(checkLinearizable(h().invoke(0, 'read').invoke(0, 'read').ops, register)).rejects.toThrow(/still pending/);
     await expect(checkLinearizable(h().invoke(0, 'read').ok(0, 'write', 1).ops, register)).rejects.toThrow(/invoked read/);
     await expect(checkLinearizable(h().op(0, 'frob', 1).ops, register)).rejects.toThrow(/unknown op/);
+  });
+});
+
+describe('ops nothing can observe', () => {
+  it('leaves out indeterminate writes of values no read returns, however many', async () => {
+    // 24 timed-out writes of values nobody reads, pending through 40 ok ops, then a stale
+    // read: the 24 are left out of the search and the stale read is still found.
+    const hist = h().op(0, 'write', 0);
+    for (let p = 1; p <= 24; p++) hist.invoke(p, 'write', 1000 + p);
+    for (let v = 1; v <= 20; v++) hist.op(0, 'write', v).op(0, 'read', null, v);
+    hist.op(0, 'read', null, 0);
+    const r = await checkLinearizable(hist.ops, casRegister, { timeoutMs: 5000 });
+    expect(r.valid).toBe(false);
+    expect(r.partitions[0]?.stats?.dropped).toBe(24);
+    expect(r.partitions[0]?.explanation?.blocking?.op).toBe('read 0');
+  });
+
+  it('keeps an indeterminate write whose value a read returns', async () => {
+    const hist = h().op(0, 'write', 0).invoke(1, 'write', 7).op(0, 'write', 1).op(0, 'read', null, 7);
+    const r = await checkLinearizable(hist.ops, casRegister);
+    expect(r.valid).toBe(true);
+    expect(r.partitions[0]?.stats?.dropped).toBe(0);
   });
 });
 
@@ -174,30 +205,60 @@ describe('per-key partitions', () => {
 });
 
 describe('budgets', () => {
-  /** 16 concurrent writes, then a read of a value never written: exhausting it is huge. */
+  /**
+   * 16 concurrent writes of distinct values, then a cas that cannot apply: every subset
+   * and last write is a distinct configuration, ~1M of them, before the search gives up.
+   */
   const hard = (): Op[] => {
     const hist = h();
     for (let p = 0; p < 16; p++) hist.invoke(p, 'write', p);
     for (let p = 0; p < 16; p++) hist.ok(p, 'write', p);
-    return hist.op(99, 'read', null, 'never written').ops;
+    return hist.op(99, 'cas', ['never written', 0]).ops;
   };
 
   it('answers unknown when the time runs out', async () => {
     const t0 = Date.now();
-    const r = await checkLinearizable(hard(), register, { timeoutMs: 20 });
+    const r = await checkLinearizable(hard(), casRegister, { timeoutMs: 20 });
     expect(r.valid).toBe('unknown');
     expect(r.partitions[0]?.reason).toBe('timeout');
     expect(Date.now() - t0).toBeLessThan(2000);
   });
 
+  it('keeps the budget with a full report: decided keys reported, only the hard one unknown', async () => {
+    // Key "hard": like the history above with 18 writes (~5M configurations, seconds of
+    // work on any machine); keys "ok" and "bad": decided at once.
+    const hist = h();
+    for (let p = 0; p < 18; p++) hist.invoke(p, 'write', ['hard', p]);
+    for (let p = 0; p < 18; p++) hist.ok(p, 'write', ['hard', p]);
+    hist.op(99, 'cas', ['hard', ['never written', 0]]);
+    hist.op(98, 'write', ['ok', 1]).op(98, 'read', ['ok', null], ['ok', 1]);
+    hist.op(97, 'write', ['bad', 1]).op(97, 'read', ['bad', null], ['bad', 2]);
+    const t0 = Date.now();
+    const r = await checkLinearizable(hist.ops, multiRegister, { timeoutMs: 400, full: true });
+    expect(Date.now() - t0).toBeLessThan(900);
+    expect(r.partitions.map((p) => [p.key, p.valid, p.reason])).toEqual([
+      ['hard', 'unknown', 'timeout'],
+      ['ok', true, undefined],
+      ['bad', false, undefined],
+    ]);
+    expect(r.valid).toBe(false);
+  });
+
   it('answers unknown when the memo is full', async () => {
-    const r = await checkLinearizable(hard(), register, { maxMemo: 1000 });
+    const r = await checkLinearizable(hard(), casRegister, { maxMemo: 1000 });
     expect(r.valid).toBe('unknown');
     expect(r.partitions[0]?.reason).toBe('memo-limit');
   });
 
+  it('answers unknown when the memory cap is reached', async () => {
+    const r = await checkLinearizable(hard(), casRegister, { maxMemoryBytes: 200_000 });
+    expect(r.valid).toBe('unknown');
+    expect(r.partitions[0]?.reason).toBe('memo-limit');
+    expect(r.partitions[0]?.stats?.memoSize).toBeLessThan(50_000);
+  });
+
   it('search alone can be stopped by an iteration budget', () => {
-    const r = searchLinearization(register, completeOps(hard()), { maxIterations: 10 });
+    const r = searchLinearization(casRegister, completeOps(hard()), { maxIterations: 10 });
     expect(r).toMatchObject({ valid: 'unknown', reason: 'iteration-limit' });
   });
 });
@@ -211,9 +272,9 @@ describe('checker and registry', () => {
   });
 
   it('finds models by name', () => {
-    expect(Object.keys(models).sort()).toEqual(['cas-register', 'keyed-cas-register', 'kv', 'multi-register', 'register']);
+    expect(Object.keys(models).sort()).toEqual(['cas-register', 'counter', 'keyed-cas-register', 'kv', 'multi-register', 'mutex', 'queue', 'register', 'set']);
     expect(modelByName('multi-register')).toBe(models['keyed-cas-register']);
-    expect(() => modelByName('queue')).toThrow(/known: register/);
+    expect(() => modelByName('stack')).toThrow(/known: register/);
   });
 
   it('returns a witness linearization for a valid history', () => {

@@ -51,8 +51,8 @@ describe('parseKvEdn', () => {
 
   it('names the line of a malformed map', () => {
     const good = '{:process 0, :type :invoke, :f :get, :key "0", :value nil}';
-    expect(() => parseKvEdn(`${good}\n{:process 0, :type :ok :f}`, 'kv.txt')).toThrow(/^kv\.txt:2: cannot parse EDN map/);
-    expect(() => parseKvEdn('{:process 0, :type :done, :f :get, :key "0", :value nil}', 'kv.txt')).toThrow(/^kv\.txt:1: unknown op type :done/);
+    expect(() => parseKvEdn(`${good}\n{:process 0, :type :ok :f}`, 'kv.txt')).toThrow(/^kv\.txt:2: not an EDN map \(map with an odd number of forms\)/);
+    expect(() => parseKvEdn('{:process 0, :type :done, :f :get, :key "0", :value nil}', 'kv.txt')).toThrow(/^kv\.txt:1: :type must be :invoke, :ok, :fail or :info/);
     expect(() => parseKvEdn('{:process 0, :type :ok, :f :get, :key 3, :value nil}', 'kv.txt')).toThrow(/^kv\.txt:1: :key must be a string/);
     expect(() => parseKvEdn('[1 2]', 'kv.txt')).toThrow(/^kv\.txt:1: not an EDN map/);
   });

@@ -1,21 +1,27 @@
 /**
  * The linearizability checker: pairs a history's invocations with their completions,
- * splits it into independent partitions with the model, and searches each one (wgl.ts).
+ * splits it into independent partitions with the model, and searches each one (wgl.ts),
+ * the hard ones on worker threads when there are several (parallel.ts).
  */
 import { isClientProcess, type CompletedOp, type Op } from '../../core/op.js';
 import { mergeValidity, type CheckResult, type Checker, type Validity } from '../checker.js';
 import { WHOLE_HISTORY, type Model } from './model.js';
 import { casRegister } from './models/cas-register.js';
+import { counter } from './models/counter.js';
 import { multiRegister } from './models/keyed-register.js';
 import { kv } from './models/kv.js';
+import { mutex } from './models/mutex.js';
+import { queue } from './models/queue.js';
 import { register } from './models/register.js';
-import { searchLinearization, type Explanation, type SearchStats } from './wgl.js';
+import { set } from './models/set.js';
+import { searchInWorkers, workersFor } from './parallel.js';
+import { searchLinearization, type Explanation, type SearchResult, type SearchStats } from './wgl.js';
 
-export type { Model, Step } from './model.js';
+export type { Lookahead, Model, OpView, Step } from './model.js';
 export type { Explanation, OpRef, SearchStats } from './wgl.js';
 export { searchLinearization } from './wgl.js';
 export { keyedRegister } from './models/keyed-register.js';
-export { register, casRegister, multiRegister, kv };
+export { register, casRegister, multiRegister, kv, counter, set, queue, mutex };
 
 /** Models by the name a workload or the CLI gives. */
 export const models: Readonly<Record<string, Model>> = {
@@ -24,6 +30,10 @@ export const models: Readonly<Record<string, Model>> = {
   'keyed-cas-register': multiRegister,
   'multi-register': multiRegister,
   kv,
+  counter,
+  set,
+  queue,
+  mutex,
 };
 
 export function modelByName(name: string): Model {
@@ -37,14 +47,22 @@ export interface LinearizabilityOptions {
   timeoutMs?: number;
   /** Check every partition instead of stopping at the first invalid one. */
   full?: boolean;
-  /** Per-partition cap on memoised configurations (memory bound); beyond it: `unknown`. */
+  /** Per-partition cap on memoised configurations; beyond it: `unknown`. */
   maxMemo?: number;
+  /** Per-partition cap on the search's memory (memo and interned states), in bytes. */
+  maxMemoryBytes?: number;
+  /** Search hard partitions on worker threads when there are several (default true). */
+  workers?: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
-/** Memory bound: ~100 B per configuration for small states, ~300 B for the 200-char
- * strings of the c50 kv data (4M configurations took 1.2 GB RSS there). */
-export const DEFAULT_MAX_MEMO = 2_000_000;
+/**
+ * Memory bound of the search: of one partition's search in-thread (one at a time), shared
+ * out among worker threads when they search several at once. A memo entry costs ~16 B
+ * plus 4 B per 32 ops; the memo refuses to grow past the bound, so the process stays
+ * under 1 GB.
+ */
+export const DEFAULT_MAX_MEMORY_BYTES = 512 * 2 ** 20;
 /** Iterations every partition gets in the first round; each later round gets 10x more. */
 const FIRST_ROUND_ITERATIONS = 100_000;
 
@@ -127,35 +145,53 @@ export async function checkLinearizable(
 ): Promise<LinearizabilityResult> {
   const startedAt = Date.now();
   const deadline = startedAt + (opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  const maxMemo = opts.maxMemo ?? DEFAULT_MAX_MEMO;
+  const maxMemo = opts.maxMemo ?? Infinity;
+  const maxBytes = opts.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES;
   const ops = completeOps(history).filter((op) => relevant(model, op));
   const parts = model.partition ? model.partition(ops) : new Map([[WHOLE_HISTORY, ops]]);
 
   // Rounds of growing iteration budgets, restarting undecided partitions each round: an
   // easy partition is decided before a hard one can eat the whole time budget, and only
   // one search's memo is alive at a time. Restarts at worst double a partition's work.
+  // Partitions still undecided after the first round are hard: with two or more of them,
+  // they go to worker threads (parallel.ts) instead of further rounds here.
   const results = new Map<string, PartitionResult>();
+  const settle = (key: string, r: SearchResult): void => {
+    const partOps = parts.get(key) ?? [];
+    const before = results.get(key)?.stats;
+    const stats: SearchStats = before
+      ? { ...r.stats, iterations: before.iterations + r.stats.iterations, elapsedMs: before.elapsedMs + r.stats.elapsedMs, bytes: Math.max(before.bytes, r.stats.bytes) }
+      : r.stats;
+    const p: PartitionResult = { key, valid: r.valid, opCount: partOps.length, stats };
+    if (r.valid === false) p.explanation = r.explanation;
+    // Out of iterations: retried next round, or reported skipped if the scan stops first.
+    if (r.valid === 'unknown') p.reason = r.reason === 'iteration-limit' ? 'skipped' : r.reason;
+    results.set(key, p);
+  };
   let undecided = [...parts.keys()];
   let stop = false;
-  for (let budget = FIRST_ROUND_ITERATIONS; undecided.length > 0 && !stop; budget *= 10) {
+  for (let budget = FIRST_ROUND_ITERATIONS, round = 1; undecided.length > 0 && !stop; budget *= 10, round++) {
+    if (round === 2 && undecided.length >= 2 && opts.workers !== false && workersFor(model, models)) {
+      const jobs = undecided.map((key) => ({ key, ops: parts.get(key) ?? [] }));
+      const done = await searchInWorkers(model, jobs, { deadline, maxBytes }, (key, r) => {
+        settle(key, r);
+        if (r.valid === false && !opts.full) stop = true;
+        return stop;
+      });
+      // Partitions a crashed worker left: searched here in the following rounds.
+      undecided = undecided.filter((key) => !done.has(key));
+      if (undecided.length === 0 || stop) break;
+    }
     const next: string[] = [];
     for (const key of undecided) {
       const partOps = parts.get(key) ?? [];
       if (stop) {
-        results.set(key, { key, valid: 'unknown', opCount: partOps.length, reason: 'skipped' });
+        if (!results.has(key)) results.set(key, { key, valid: 'unknown', opCount: partOps.length, reason: 'skipped' });
         continue;
       }
       await yieldToEventLoop();
-      const r = searchLinearization(model, partOps, { deadline, maxMemo, maxIterations: budget });
-      const before = results.get(key)?.stats;
-      const stats: SearchStats = before
-        ? { iterations: before.iterations + r.stats.iterations, memoSize: r.stats.memoSize, elapsedMs: before.elapsedMs + r.stats.elapsedMs }
-        : r.stats;
-      const p: PartitionResult = { key, valid: r.valid, opCount: partOps.length, stats };
-      if (r.valid === false) p.explanation = r.explanation;
-      // Out of iterations: retried next round, or reported skipped if the scan stops first.
-      if (r.valid === 'unknown') p.reason = r.reason === 'iteration-limit' ? 'skipped' : r.reason;
-      results.set(key, p);
+      const r = searchLinearization(model, partOps, { deadline, maxMemo, maxBytes, maxIterations: budget });
+      settle(key, r);
       if (r.valid === 'unknown' && r.reason === 'iteration-limit') next.push(key);
       if (r.valid === false && !opts.full) stop = true;
     }

@@ -29,8 +29,49 @@ export interface Model<S = unknown> {
    * and is dropped before the search.
    */
   readOnly?(f: string): boolean;
+  /**
+   * True when op `f` sets the state whatever it was (a write, a put): it always succeeds
+   * and what came just before it is overwritten unseen. The search never places an op
+   * of unknown outcome right before such an op; leaving it out does the same.
+   */
+  blind?(f: string): boolean;
+  /**
+   * Optional lookahead that lets the search drop dead configurations early, prepared once
+   * per partition from its ops (positions as in `ops`); see `Lookahead`.
+   */
+  reachability?(ops: readonly OpView[]): Lookahead<S>;
+  /**
+   * Optional, prepared once per partition: true for an op of unknown outcome that no
+   * linearization needs, because once it takes effect nothing in the partition can see
+   * its effect before something overwrites it (e.g. a write of a value no read returns
+   * and no cas expects). The search leaves such ops out, which keeps the verdict and
+   * saves trying them at every point after their invocation. Only asked about ops of
+   * unknown outcome; false when unsure.
+   */
+  unobserved?(ops: readonly OpView[]): (op: number) => boolean;
   describeOp(op: CompletedOp): string;
   describeState(state: S): string;
+}
+
+/** An op as the model sees it: function, input, and output (undefined when unknown). */
+export interface OpView {
+  f: string;
+  input: unknown;
+  output: unknown;
+}
+
+/**
+ * The search walks the pending ops in time order from a configuration with state S:
+ * `start(S)`, then `add(op)` for each op that may change the state before the reads met
+ * after it, and `check(read)` for each pending read-only op with a known output. `check`
+ * returns false only when no subset of the ops added so far, in any order, can take S to
+ * a state where the read succeeds: the configuration is then dead. True when unsure.
+ * Methods (not function properties) keep S bivariant, as in Model.
+ */
+export interface Lookahead<S> {
+  start(state: S): void;
+  add(op: number): void;
+  check(read: number): boolean;
 }
 
 /** The single partition key used for models without `partition`. */

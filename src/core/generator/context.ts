@@ -18,7 +18,11 @@ export function secondsToNs(seconds: number): number {
   return Math.round(seconds * NS_PER_SECOND);
 }
 
-const SCOPE: unique symbol = Symbol('faultline.generator.scope');
+// From the global registry, not Symbol(): a workload file loaded through jiti, or compiled
+// workloads used from source in tests, bring their own copy of this module, and a scope
+// set by one copy must be seen by the other (else a nemesis-only scope looks unrestricted
+// and a bare op waits forever for a client thread).
+const SCOPE: unique symbol = Symbol.for('faultline.generator.scope') as typeof SCOPE;
 
 interface Scope {
   /** Number of client threads of the whole test, so stale process ids still map to threads. */

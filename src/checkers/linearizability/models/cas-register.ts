@@ -5,8 +5,8 @@
  * that did not apply is the same as one that never happened, which the search already
  * allows by leaving it out of the linearization.
  */
-import { describeBasic, ok, rejected, show, unknownOp, valueEqual, type Model } from '../model.js';
-import { registerHash, stepReadWrite, type RegisterState } from './register.js';
+import { describeBasic, ok, rejected, show, unknownOp, valueEqual, type Model, type OpView } from '../model.js';
+import { registerHash, registerReachability, registerUnobserved, stepReadWrite, type RegisterState } from './register.js';
 
 const isRead = (f: string): boolean => f === 'read';
 
@@ -16,6 +16,9 @@ export function casPair(input: unknown): [unknown, unknown] {
   }
   return [input[0], input[1]];
 }
+
+/** What an op may store: a write its input, a cas its `to`. */
+const written = (op: OpView): unknown => (op.f === 'write' ? op.input : op.f === 'cas' && Array.isArray(op.input) && op.input.length === 2 ? op.input[1] : undefined);
 
 export const casRegister: Model<RegisterState> = {
   name: 'cas-register',
@@ -30,6 +33,9 @@ export const casRegister: Model<RegisterState> = {
   equal: valueEqual,
   hash: registerHash,
   readOnly: isRead,
+  blind: (f) => f === 'write',
+  reachability: (ops) => registerReachability(ops, written),
+  unobserved: (ops) => registerUnobserved(ops, written),
   describeOp: (op) => describeBasic(op, isRead),
   describeState: show,
 };

@@ -5,7 +5,7 @@
  * history is partitioned per key and each key is checked alone with the inner model.
  */
 import type { CompletedOp } from '../../../core/op.js';
-import { show, type Model } from '../model.js';
+import { show, type Model, type OpView } from '../model.js';
 import { casRegister } from './cas-register.js';
 
 /** Splits a keyed value; throws on anything but a 2-tuple. */
@@ -30,6 +30,11 @@ function unkeyed(op: CompletedOp): CompletedOp {
 
 /** Lifts a model of one register to a model of many registers addressed by key. */
 export function keyedRegister<S>(inner: Model<S>, name = `keyed-${inner.name}`): Model<S> {
+  const unkeyedView = (op: OpView): OpView => ({
+    f: op.f,
+    input: splitKeyed(op.input, `${name} model, ${op.f} input`)[1],
+    output: op.output === undefined ? undefined : splitKeyed(op.output, `${name} model, ${op.f} output`)[1],
+  });
   return {
     name,
     init: () => inner.init(),
@@ -52,6 +57,9 @@ export function keyedRegister<S>(inner: Model<S>, name = `keyed-${inner.name}`):
       return parts;
     },
     readOnly: (f) => inner.readOnly?.(f) ?? false,
+    blind: (f) => inner.blind?.(f) ?? false,
+    ...(inner.reachability && { reachability: (ops: readonly OpView[]) => inner.reachability!(ops.map(unkeyedView)) }),
+    ...(inner.unobserved && { unobserved: (ops: readonly OpView[]) => inner.unobserved!(ops.map(unkeyedView)) }),
     describeOp: (op) => {
       const [key] = splitKeyed(op.value, `op ${op.invoke.index}`);
       return `${keyLabel(key)}: ${inner.describeOp(unkeyed(op))}`;

@@ -10,6 +10,8 @@ import {
   unknownOp,
   valueEqual,
   type Model,
+  type Lookahead,
+  type OpView,
   type Step,
 } from '../model.js';
 
@@ -32,6 +34,62 @@ export function stepReadWrite(
   return undefined;
 }
 
+/**
+ * Lookahead for registers: a read of v can only succeed if the register holds v now or
+ * some op that may still take effect first writes v. `written(op)` is the value an op
+ * may store (write: its input; cas: its `to`), or undefined for ops that store nothing.
+ */
+export function registerReachability(ops: readonly OpView[], written: (op: OpView) => unknown): Lookahead<RegisterState> {
+  const key = (v: unknown): string => JSON.stringify(v) ?? 'undefined';
+  const writes = ops.map((op) => {
+    const w = op.f === 'read' ? undefined : written(op);
+    return w === undefined ? undefined : key(w);
+  });
+  const reads = ops.map((op) => (op.f === 'read' && op.output !== undefined ? key(op.output) : undefined));
+  const reachable = new Set<string>();
+  // The search starts many walks from one state in a row: keep its key.
+  let last: { state: RegisterState; key: string } | undefined;
+  return {
+    start(state) {
+      if (last === undefined || last.state !== state) last = { state, key: key(state) };
+      reachable.clear();
+      reachable.add(last.key);
+    },
+    add(op) {
+      const w = writes[op];
+      if (w !== undefined) reachable.add(w);
+    },
+    check(read) {
+      const want = reads[read];
+      return want === undefined || reachable.has(want);
+    },
+  };
+}
+
+/**
+ * Unobserved ops of registers: a write (or a cas's `to`) of a value that no ok read
+ * returns and no cas expects as `from`. In that state no read can succeed and no cas can
+ * apply, so only writes can follow it, and they replace it unseen: a linearization with
+ * the op is still one without it, and one of unknown outcome need not happen.
+ */
+export function registerUnobserved(ops: readonly OpView[], written: (op: OpView) => unknown): (op: number) => boolean {
+  const key = (v: unknown): string => JSON.stringify(v) ?? 'undefined';
+  const observed = new Set<string>();
+  for (const op of ops) {
+    if (op.f === 'read' && op.output !== undefined) observed.add(key(op.output));
+    if (op.f === 'cas') {
+      // A malformed cas is the model's to reject; here it just observes nothing.
+      if (Array.isArray(op.input) && op.input.length === 2) observed.add(key(op.input[0]));
+    }
+  }
+  return (i) => {
+    const op = ops[i]!;
+    if (op.f === 'read') return false;
+    const w = written(op);
+    return w !== undefined && !observed.has(key(w));
+  };
+}
+
 export const registerHash = (s: RegisterState): string => JSON.stringify(s) ?? 'undefined';
 
 export const register: Model<RegisterState> = {
@@ -45,6 +103,9 @@ export const register: Model<RegisterState> = {
   equal: valueEqual,
   hash: registerHash,
   readOnly: isRead,
+  blind: (f) => f === 'write',
+  reachability: (ops) => registerReachability(ops, (op) => (op.f === 'write' ? op.input : undefined)),
+  unobserved: (ops) => registerUnobserved(ops, (op) => (op.f === 'write' ? op.input : undefined)),
   describeOp: (op) => describeBasic(op, isRead),
   describeState: show,
 };

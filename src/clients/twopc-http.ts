@@ -1,0 +1,88 @@
+/**
+ * Client for the bank-2pc workload. Transfers and consistent reads go to the coordinator
+ * (the first node) whichever node the worker is bound to: in 2PC only the coordinator
+ * starts transactions. `final` asks one participant directly for its committed state.
+ *
+ * History values: transfer `{id, from, to, amount}`; read `null` → ok `{balances}`;
+ * final `"n2"` → ok `{node, balances, applied, prepared, inDoubt}`. Only a refused
+ * connection or the server's definite word is `fail`; a transfer with no clear answer is
+ * `info`; reads change nothing, so a failed read is always `fail`.
+ */
+import type { TestRuntime } from '../core/test.js';
+import type { Client, ClientOp, ClientResult } from './client.js';
+import { classifyKvError, kvRequest } from './kv-http.js';
+
+export class TwopcHttpClient implements Client {
+  constructor(private readonly coordinatorUrl?: string) {}
+
+  async open(test: TestRuntime): Promise<Client> {
+    const a = test.cluster.address(test.cluster.nodes[0]!);
+    return new TwopcHttpClient(`http://${a.host}:${a.port}`);
+  }
+
+  async setup(): Promise<void> {}
+
+  async invoke(test: TestRuntime, op: ClientOp, signal: AbortSignal): Promise<ClientResult> {
+    if (!this.coordinatorUrl) throw new Error('client not opened');
+    let url = this.coordinatorUrl;
+    let path: string;
+    let body: unknown = {};
+    switch (op.f) {
+      case 'transfer':
+        path = '/transfer';
+        body = op.value;
+        break;
+      case 'read':
+        path = '/read';
+        break;
+      case 'final': {
+        const a = test.cluster.address(String(op.value));
+        url = `http://${a.host}:${a.port}`;
+        path = '/state';
+        break;
+      }
+      default:
+        return { type: 'fail', value: op.value, error: `unknown f ${op.f}` };
+    }
+    return httpOp(test, url, path, body, op, signal);
+  }
+
+  async teardown(): Promise<void> {}
+  async close(): Promise<void> {}
+}
+
+/**
+ * One JSON request, classified: 200 ok → ok with the answer's fields (minus `ok`) for
+ * reads or the input for writes; a definite error → fail; anything unclear → info, except
+ * for ops that change nothing (`readOnly`), which always fail.
+ */
+export async function httpOp(
+  test: TestRuntime,
+  url: string,
+  path: string,
+  body: unknown,
+  op: ClientOp,
+  signal: AbortSignal,
+  readOnly: (f: string) => boolean = (f) => f !== 'transfer',
+): Promise<ClientResult> {
+  // Answer a little before the runner's own timeout so the error says what happened.
+  const timeoutMs = Math.max(50, test.options.opTimeoutMs - 100);
+  if (signal.aborted) return { type: 'fail', value: op.value, error: 'not sent: aborted' };
+  try {
+    const res = await kvRequest(url, path, body, { timeoutMs, connectTimeoutMs: Math.min(1000, timeoutMs) });
+    const b = (res.body ?? {}) as Record<string, unknown>;
+    if (res.status === 200 && b['ok'] === true) {
+      if (!readOnly(op.f)) return { type: 'ok', value: op.value };
+      const { ok: _ok, ...rest } = b;
+      return { type: 'ok', value: rest };
+    }
+    const error = typeof b['error'] === 'string' ? b['error'] : `http ${res.status}`;
+    if (b['definite'] === true || res.status === 400 || res.status === 409 || readOnly(op.f)) return { type: 'fail', value: op.value, error };
+    return { type: 'info', value: op.value, error };
+  } catch (e) {
+    const kind = classifyKvError(e);
+    const error = `${kind}: ${(e as Error).message}`;
+    if (kind === 'connect' || readOnly(op.f)) return { type: 'fail', value: op.value, error };
+    return { type: 'info', value: op.value, error };
+  }
+}

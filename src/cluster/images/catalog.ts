@@ -1,0 +1,90 @@
+/**
+ * The images Faultline's workloads run in, by name. Each is a registry-free rootfs image
+ * (see rootfs.ts); every one also carries `sleep`, which the Docker backend's per-node
+ * network holder runs (see docker.ts).
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { FaultlineError } from '../../core/errors.js';
+import { libfaketimePath } from '../faketime.js';
+import { ensureRootfsImage, type EnsureResult, type RootfsRecipe } from './rootfs.js';
+
+export const IMAGE_NAMES = ['node', 'etcd', 'nettools'] as const;
+export type ImageName = (typeof IMAGE_NAMES)[number];
+
+/** The program the network holder runs (present in every image we build, at this path). */
+export function sleepBinary(): string {
+  return findBinary('every', ['/bin/sleep', '/usr/bin/sleep'], 'install coreutils');
+}
+
+/**
+ * A system spec may name the image its nodes run in; without one the Docker backend uses
+ * `node` (the built-in systems are node programs). Kept beside the spec rather than in the
+ * backend-neutral `SystemSpec` contract.
+ */
+export interface ImageChoice {
+  image?: ImageName;
+}
+
+export function imageOf(system: object): ImageName {
+  return (system as ImageChoice).image ?? 'node';
+}
+
+function findBinary(name: string, candidates: readonly string[], hint: string): string {
+  const found = candidates.find((c) => c && existsSync(c));
+  if (!found) throw new FaultlineError(`the ${name} image needs ${candidates.filter(Boolean).join(' or ')}: ${hint}`);
+  return found;
+}
+
+/** What goes into each image; binaries land at the same absolute path as on the host. */
+export function recipe(name: ImageName): RootfsRecipe {
+  const sleep = sleepBinary();
+  switch (name) {
+    case 'node': {
+      // The host's own node: the kv servers run the compiled dist/ that the backend mounts
+      // read-only at the same path, with `process.execPath` as the command. libfaketime,
+      // when the host has it, comes along so clock faults work in containers too.
+      const faketime = hostFaketime();
+      return { name, binaries: [process.execPath, sleep], files: faketime };
+    }
+    case 'etcd':
+      return { name, binaries: [etcdBinary(), sleep] };
+    case 'nettools': {
+      // The host's own iptables/tc/ip for the one-shot NET_ADMIN sidecars that change a
+      // node's network when the harness cannot nsenter (not root). iptables loads its
+      // matches and targets as plugins from the xtables directory.
+      const iptables = findBinary('nettools', ['/usr/sbin/iptables', '/sbin/iptables'], 'apt-get install -y iptables');
+      const tc = findBinary('nettools', ['/usr/sbin/tc', '/sbin/tc'], 'apt-get install -y iproute2');
+      const ip = findBinary('nettools', ['/usr/sbin/ip', '/sbin/ip', '/bin/ip'], 'apt-get install -y iproute2');
+      const ss = findBinary('nettools', ['/usr/bin/ss', '/bin/ss', '/usr/sbin/ss'], 'apt-get install -y iproute2');
+      const plugins = XTABLES_DIRS.filter((d) => existsSync(d)).flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.so')).map((f) => join(d, f)));
+      return { name, binaries: [iptables, tc, ip, ss, sleep], files: plugins, dirs: ['run'] };
+    }
+  }
+}
+
+/** The etcd the etcd image carries, at the same path inside it: Debian's etcd-server, or FAULTLINE_ETCD. */
+export function etcdBinary(): string {
+  return findBinary('etcd', [process.env.FAULTLINE_ETCD ?? '', '/usr/bin/etcd'], 'apt-get install -y etcd-server (or set FAULTLINE_ETCD to an etcd binary)');
+}
+
+const XTABLES_DIRS = ['/usr/lib/x86_64-linux-gnu/xtables', '/usr/lib/aarch64-linux-gnu/xtables', '/usr/lib/xtables', '/usr/lib64/xtables'];
+
+/** The host's libfaketime as a one-element list, or none when it is not installed. */
+function hostFaketime(): string[] {
+  try {
+    return [libfaketimePath()];
+  } catch {
+    return [];
+  }
+}
+
+export function isImageName(x: string): x is ImageName {
+  return (IMAGE_NAMES as readonly string[]).includes(x);
+}
+
+/** Builds the named image unless an identical one exists; resolves with its tag. */
+export function ensureImage(docker: Docker, name: ImageName, log?: (m: string) => void): Promise<EnsureResult> {
+  return ensureRootfsImage(docker, recipe(name), log);
+}

@@ -1,0 +1,50 @@
+/**
+ * A Debian base image for systems that need a full userland (a shell, apt, packages):
+ * `debootstrap --variant=minbase` into a directory, imported like the rootfs images. Its
+ * contents are only known after a slow build (minutes, from a Debian mirror), so the tag
+ * hashes the inputs instead: suite, variant, mirror and extra packages.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { FaultlineError } from '../../core/errors.js';
+import { run } from '../sh.js';
+import { imageExists, importDirectory, type EnsureResult } from './rootfs.js';
+
+const RECIPE_VERSION = 1;
+
+export interface DebianRecipe {
+  suite: string;
+  mirror: string;
+  /** Extra packages (debootstrap --include). */
+  include: readonly string[];
+}
+
+export function defaultDebianRecipe(): DebianRecipe {
+  return { suite: 'bookworm', mirror: process.env.FAULTLINE_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian', include: [] };
+}
+
+export function debianHash(r: DebianRecipe): string {
+  return createHash('sha256').update(JSON.stringify({ v: RECIPE_VERSION, variant: 'minbase', ...r, include: [...r.include].sort() })).digest('hex').slice(0, 16);
+}
+
+export async function ensureDebianImage(docker: Docker, recipe = defaultDebianRecipe(), log?: (m: string) => void): Promise<EnsureResult> {
+  const hash = debianHash(recipe);
+  const tag = `faultline/debian:${hash}`;
+  if (await imageExists(docker, tag)) return { tag, built: false };
+  const have = await run(['sh', '-c', 'command -v debootstrap']).catch(() => undefined);
+  if (have?.exitCode !== 0) throw new FaultlineError('the debian image needs debootstrap: apt-get install -y debootstrap');
+  log?.(`building image ${tag}: debootstrap --variant=minbase ${recipe.suite} from ${recipe.mirror} (takes minutes)`);
+  const stage = mkdtempSync(join(tmpdir(), 'faultline-debian-'));
+  try {
+    const include = recipe.include.length ? [`--include=${recipe.include.join(',')}`] : [];
+    const r = await run(['debootstrap', '--variant=minbase', ...include, recipe.suite, stage, recipe.mirror], 15 * 60_000);
+    if (r.exitCode !== 0) throw new FaultlineError(`debootstrap failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().split('\n').slice(-1)[0] ?? ''}`);
+    await importDirectory(docker, stage, 'faultline/debian', hash);
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+  return { tag, built: true };
+}

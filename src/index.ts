@@ -1,0 +1,24 @@
+/**
+ * Faultline as a library: what a workload file or a test suite imports from "faultline".
+ */
+export { defineWorkload } from './config/define.js';
+export type { LaunchContext, ReadyProbe, ServiceConfig, WorkloadConfig } from './config/workload-config.js';
+export { httpJsonClient, type HttpJsonClientConfig, type HttpOperation, type HttpResponse } from './clients/http-json.js';
+export { processClient, type ProcessClientConfig } from './clients/process-client.js';
+export type { Client, ClientOp, ClientResult } from './clients/client.js';
+export { finalReads, registerOps, type RegisterOpsOptions } from './workload-kit/register-ops.js';
+export * as generators from './core/generator/index.js';
+export { compose, type CheckContext, type CheckResult, type Checker, type Validity } from './checkers/checker.js';
+export { perf } from './checkers/perf.js';
+export { checkLinearizable, linearizable, models, multiRegister, casRegister, register, kv, type Model } from './checkers/linearizability/index.js';
+export { FAULT_KINDS, type FaultKind } from './nemesis/schedule.js';
+export type { Op, OpType, ProcessId } from './core/op.js';
+export type { TestOptions, TestRuntime } from './core/test.js';
+export type { Cluster, SystemSpec } from './cluster/cluster.js';
+export { runTest, type RunTestOptions, type TestResult } from './api/run.js';
+export { replayRun, type ReplaySummary } from './api/replay.js';
+export { faultSchedule, faultList, toSchedule, describeSchedule, opMix, SCHEDULE_KINDS, type Fault, type FaultScheduleOptions } from './testing/arbitraries.js';
+export type { ScheduledFault } from './nemesis/fixed-schedule.js';
+export { workloadNames as workloads } from './core/workloads.js';
+export * as nemesis from './nemesis/index.js';
+export { checkScheduleProperty, type ScheduleCounterexample, type SchedulePropertyOptions } from './testing/property.js';

@@ -1,0 +1,87 @@
+/**
+ * The fault kinds beyond partition/kill/pause on the Docker backend (3 careful kv nodes
+ * under libfaketime): clock skew through a bind-mounted offset file, latency through the
+ * proxy helper container, packet loss and bandwidth limits in the holder's namespace.
+ * Probes run in node namespaces (nsenter) and reach only the cluster's own addresses.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kvRequest } from '../../src/clients/kv-http.js';
+import { DockerCluster } from '../../src/cluster/docker.js';
+import { newRunId } from '../../src/cluster/names.js';
+import type { TestOptions, TestRuntime } from '../../src/core/test.js';
+import { basicNemesis } from '../../src/nemesis/basic.js';
+import { kvSystem } from '../../src/systems/kv/system.js';
+import { requireDocker, skipDocker } from './docker-available.js';
+
+const runId = newRunId();
+const logDir = mkdtempSync(join(tmpdir(), 'fl-test-docker-faults-'));
+const system = kvSystem('careful');
+const cluster = new DockerCluster({ runId, nodes: ['n1', 'n2', 'n3'], system, logDir, fakeTime: true });
+const test: TestRuntime = { runId, runDir: logDir, options: {} as TestOptions, cluster, log: pino({ level: 'silent' }), now: () => 0 };
+const nemesis = basicNemesis(['clock', 'loss', 'bandwidth', 'latency'], { primary: system.primary!, port: system.port });
+
+const kv = (node: string, timeoutMs = 2000) => {
+  const a = cluster.address(node);
+  return kvRequest(`http://${a.host}:${a.port}`, '/health', undefined, { timeoutMs, method: 'GET' });
+};
+
+/** Milliseconds for one HTTP request from `from`'s namespace to `to`'s kv service, or -1 on error. */
+async function rtt(from: string, to: string, timeoutMs = 3000): Promise<number> {
+  const script = `const t=Date.now();require('http').get('http://${cluster.ip(to)}:${system.port}/health',r=>{r.resume();r.on('end',()=>{console.log(Date.now()-t);process.exit(0)})}).on('error',()=>process.exit(1));setTimeout(()=>process.exit(2),${timeoutMs})`;
+  const r = await cluster.netExec(from, [process.execPath, '-e', script]);
+  return r.exitCode === 0 ? Number(r.stdout.trim()) : -1;
+}
+
+describe.skipIf(skipDocker)('more faults on the docker backend', () => {
+  beforeAll(async () => {
+    requireDocker();
+    await cluster.setup();
+    await nemesis.setup(test);
+  }, 120_000);
+  afterAll(async () => {
+    await nemesis.teardown(test).catch(() => undefined);
+    await cluster.teardown();
+    rmSync(logDir, { recursive: true, force: true });
+  });
+
+  it('a clock bump shifts a container’s wall clock; reset puts it back', async () => {
+    const skew = async (node: string) => ((await kv(node)).body as { now: number }).now - Date.now();
+    expect(Math.abs(await skew('n3'))).toBeLessThan(1000);
+    await nemesis.invoke(test, { f: 'clock-bump', value: { n3: -120 } });
+    expect(await skew('n3')).toBeLessThan(-119_000);
+    expect(Math.abs(await skew('n2'))).toBeLessThan(1000);
+    await nemesis.invoke(test, { f: 'clock-reset', value: 'all' });
+    expect(Math.abs(await skew('n3'))).toBeLessThan(1000);
+  });
+
+  it('latency slows node-to-node requests through the proxy container; stop restores', async () => {
+    const before = await rtt('n2', 'n1');
+    expect(before).toBeGreaterThanOrEqual(0);
+    const r = await nemesis.invoke(test, { f: 'start-latency', value: { nodes: ['n1'], delayMs: 300, jitterMs: 0, resetProbability: 0 } });
+    expect(r.type).toBe('ok');
+    expect(await rtt('n2', 'n1')).toBeGreaterThanOrEqual(550);
+    expect(await rtt('n2', 'n3')).toBeLessThan(before + 300);
+    await nemesis.invoke(test, { f: 'stop-latency', value: null });
+    expect(await rtt('n2', 'n1')).toBeLessThan(before + 300);
+    expect(existsSync(join(logDir, 'n1.helper.log'))).toBe(true);
+  });
+
+  it('total packet loss cuts peers off but not clients; stop restores', async () => {
+    await nemesis.invoke(test, { f: 'start-loss', value: { nodes: ['n1'], probability: 1 } });
+    expect(await rtt('n2', 'n1', 800)).toBe(-1);
+    expect((await kv('n1')).status).toBe(200);
+    await nemesis.invoke(test, { f: 'stop-loss', value: null });
+    expect(await rtt('n2', 'n1')).toBeGreaterThanOrEqual(0);
+  });
+
+  it('a bandwidth limit installs a tbf qdisc in the node namespace; stop removes it', async () => {
+    await nemesis.invoke(test, { f: 'start-bandwidth', value: { nodes: ['n3'], rate: '64kbit' } });
+    expect((await cluster.netExec('n3', ['tc', 'qdisc', 'show', 'dev', 'eth0'])).stdout).toMatch(/tbf .*rate 64Kbit/);
+    await nemesis.invoke(test, { f: 'stop-bandwidth', value: null });
+    expect((await cluster.netExec('n3', ['tc', 'qdisc', 'show', 'dev', 'eth0'])).stdout).not.toMatch(/tbf/);
+  });
+});

@@ -1,0 +1,161 @@
+/** Importers of other tools' histories, and `faultline check --format ... FILE`. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { checkFile } from '../../src/checkers/import/check-file.js';
+import { Keyword, readEdn, toPlain } from '../../src/checkers/import/edn.js';
+import { formatByName, formatForFile, importHistoryFile } from '../../src/checkers/import/index.js';
+import { importJepsenEdn } from '../../src/checkers/import/jepsen-edn.js';
+import { UsageError } from '../../src/core/errors.js';
+
+const dataDir = path.resolve(fileURLToPath(new URL('../..', import.meta.url)), '../shared/data/porcupine');
+const tmp = mkdtempSync(path.join(tmpdir(), 'faultline-import-'));
+const file = (name: string, text: string): string => {
+  const p = path.join(tmp, name);
+  writeFileSync(p, text);
+  return p;
+};
+/** Collects what checkFile prints. */
+const sink = (): { stream: NodeJS.WritableStream; text: () => string } => {
+  let s = '';
+  return { stream: { write: (c: string) => ((s += c), true) } as unknown as NodeJS.WritableStream, text: () => s };
+};
+
+describe('EDN reader', () => {
+  it('reads the forms Jepsen histories use', () => {
+    const v = readEdn('{:process 0, :type :ok, :f :cas, :value [1 2], :s "a\\"b", :x (1 -2.5 nil true), :set #{:a}, :t #inst "2020", :n 3N}');
+    expect(v).toBeInstanceOf(Map);
+    expect(toPlain(v)).toEqual({ process: 0, type: 'ok', f: 'cas', value: [1, 2], s: 'a"b', x: [1, -2.5, null, true], set: ['a'], t: '2020', n: 3 });
+    expect(readEdn(':timed-out')).toEqual(new Keyword('timed-out'));
+  });
+
+  it('rejects what is not EDN', () => {
+    expect(() => readEdn('{:a 1')).toThrow(/unterminated map/);
+    expect(() => readEdn('{:a}')).toThrow(/odd number/);
+    expect(() => readEdn('"abc')).toThrow(/unterminated string/);
+    expect(() => readEdn('1 2')).toThrow(/after the value/);
+  });
+});
+
+describe('jepsen-edn importer', () => {
+  it('turns op maps into ops: keywords to strings, vectors to arrays, :nemesis kept apart', () => {
+    const { ops, lines } = importJepsenEdn(
+      [
+        '{:process 0, :type :invoke, :f :write, :value [k1 3], :time 10}',
+        '',
+        '{:process :nemesis, :type :info, :f :start, :value nil}',
+        '{:process 0, :type :info, :f :write, :value [k1 3], :error :timed-out}',
+      ].join('\n'),
+      'h.edn',
+    );
+    expect(ops).toEqual([
+      { index: 0, type: 'invoke', process: 0, f: 'write', value: ['k1', 3], time: 10 },
+      { index: 1, type: 'info', process: 'nemesis', f: 'start', value: null, time: 1 },
+      { index: 2, type: 'info', process: 0, f: 'write', value: ['k1', 3], time: 2, error: 'timed-out' },
+    ]);
+    expect(lines).toEqual([1, 3, 4]);
+  });
+
+  it('accepts a history printed as one vector of maps', () => {
+    const { ops } = importJepsenEdn('[{:process 0, :type :invoke, :f :read, :value nil}\n {:process 0, :type :ok, :f :read, :value 1}]', 'h.edn');
+    expect(ops.map((o) => o.type)).toEqual(['invoke', 'ok']);
+  });
+
+  it('names file, line and problem of a malformed line, on one line', () => {
+    const bad = (text: string): string => {
+      try {
+        importJepsenEdn(text, 'h.edn');
+      } catch (e) {
+        expect(e).toBeInstanceOf(UsageError);
+        return (e as Error).message;
+      }
+      throw new Error('no error');
+    };
+    const ok = '{:process 0, :type :invoke, :f :read, :value nil}';
+    expect(bad(`${ok}\n{:process 0, :type :ok`)).toMatch(/^h\.edn:2: not an EDN value \(unterminated map\): "\{:process 0, :type :ok"$/);
+    expect(bad(`${ok}\n\n{:process "p", :type :ok, :f :read}`)).toMatch(/^h\.edn:3: :process must be an integer or :nemesis/);
+    expect(bad('{:process 1, :type :done, :f :read}')).toMatch(/^h\.edn:1: :type must be/);
+    expect(bad('{:process 1, :type :ok}')).toMatch(/^h\.edn:1: :f must be/);
+    expect(bad('[1 2]')).toMatch(/^h\.edn:1: expected an op map/);
+    expect(bad(`{:process 1, :type :bad, :f :read, :value "${"x".repeat(200)}"}`)).toMatch(/^[^\n]{1,200}$/);
+  });
+});
+
+describe('importing a file', () => {
+  it('picks the format from the extension or asks for --format', () => {
+    expect(formatForFile('a/history.jsonl').name).toBe('jsonl');
+    expect(formatForFile('x.edn').name).toBe('jepsen-edn');
+    expect(() => formatForFile('x.txt')).toThrow(/pass --format jsonl\|jepsen-edn\|porcupine-etcd\|porcupine-kv/);
+    expect(() => formatByName('csv')).toThrow(UsageError);
+  });
+
+  it('refuses a history whose invocations and completions do not pair up, naming the line', () => {
+    const f = file('pairs.edn', '{:process 0, :type :invoke, :f :read, :value nil}\n{:process 0, :type :invoke, :f :read, :value nil}\n');
+    expect(() => importHistoryFile(f, formatByName('jepsen-edn'))).toThrow(/pairs\.edn:2: process 0 invokes read while its read from line 1 has not completed/);
+    const g = file('orphan.edn', '{:process 3, :type :ok, :f :read, :value 1}\n');
+    expect(() => importHistoryFile(g, formatByName('jepsen-edn'))).toThrow(/orphan\.edn:1: ok read of process 3 completes nothing/);
+    const e = file('empty.edn', '\n');
+    expect(() => importHistoryFile(e, formatByName('jepsen-edn'))).toThrow(/no ops found/);
+  });
+
+  it('porcupine formats name file and line of a bad line', () => {
+    const f = file('e.log', 'INFO  jepsen.util - 2\t:invoke\t:cas\t[3 0]\nINFO  jepsen.util - 2\t:ok\t:cas\t[3 0 1]\n');
+    expect(() => importHistoryFile(f, formatByName('porcupine-etcd'))).toThrow(/e\.log:2: cannot parse value \[3 0 1\]/);
+    const k = file('k.txt', '{:process 0, :type :invoke, :f :get, :key 1, :value nil}\n');
+    expect(() => importHistoryFile(k, formatByName('porcupine-kv'))).toThrow(/k\.txt:1: :key must be a string/);
+  });
+});
+
+describe('checkFile (faultline check --format ... FILE)', () => {
+  it('checks a Porcupine kv history with its implied model, all keys with full', async () => {
+    const out = sink();
+    const results = path.join(tmp, 'results.json');
+    const r = await checkFile({ file: path.join(dataDir, 'kv/c10-bad.txt'), format: formatByName('porcupine-kv'), full: true, out: results }, out.stream);
+    expect(r.valid).toBe(false);
+    expect(r.exitCode).toBe(1);
+    expect(out.text()).toMatch(/^faultline: .*c10-bad\.txt \(porcupine-kv, model kv\): INVALID\n {2}linearizability: INVALID \(\d+ ops, 10\/10 key\(s\) decided/);
+    expect(out.text()).toMatch(/ {4}key \S+: not linearizable: /);
+    expect(out.text()).toContain(`results: ${results}`);
+    const doc = JSON.parse(readFileSync(results, 'utf8')) as { valid: boolean; model: string; linearizability: { partitions: unknown[] } };
+    expect(doc).toMatchObject({ valid: false, model: 'kv', format: 'porcupine-kv' });
+    expect(doc.linearizability.partitions).toHaveLength(10);
+  });
+
+  it('exits 0 on a valid etcd log and 2 when the budget runs out', async () => {
+    const ok = await checkFile({ file: path.join(dataDir, 'jepsen/etcd_002.log'), format: formatByName('porcupine-etcd') }, sink().stream);
+    expect(ok.exitCode).toBe(0);
+    // 16 concurrent writes of distinct values, then a cas that cannot apply: ~1M configurations.
+    const lines: string[] = [];
+    for (let p = 0; p < 16; p++) lines.push(`{:process ${p}, :type :invoke, :f :write, :value ${p}}`);
+    for (let p = 0; p < 16; p++) lines.push(`{:process ${p}, :type :ok, :f :write, :value ${p}}`);
+    lines.push('{:process 99, :type :invoke, :f :cas, :value [100 0]}', '{:process 99, :type :ok, :f :cas, :value [100 0]}');
+    const hard = file('hard.edn', lines.join('\n'));
+    const out = sink();
+    const unknown = await checkFile({ file: hard, format: formatByName('jepsen-edn'), model: 'cas-register', timeoutMs: 50 }, out.stream);
+    expect(unknown.exitCode).toBe(2);
+    expect(out.text()).toMatch(/UNKNOWN[\s\S]*key \(all\): unknown \(timeout\)/);
+  });
+
+  it('refuses a missing or unknown model and a history the model cannot read', async () => {
+    const f = file('reg.edn', '{:process 0, :type :invoke, :f :write, :value 1}\n{:process 0, :type :ok, :f :write, :value 1}\n');
+    await expect(checkFile({ file: f, format: formatByName('jepsen-edn') })).rejects.toThrow(/--model is required for --format jepsen-edn/);
+    await expect(checkFile({ file: f, format: formatByName('jepsen-edn'), model: 'stack' })).rejects.toThrow(/unknown --model "stack"/);
+    await expect(checkFile({ file: f, format: formatByName('jepsen-edn'), model: 'kv' })).rejects.toThrow(/reg\.edn: does not fit model kv/);
+  });
+
+  it('reads faultline jsonl histories', async () => {
+    const ops = [
+      { index: 0, type: 'invoke', process: 0, f: 'write', value: ['a', 1], time: 0 },
+      { index: 1, type: 'ok', process: 0, f: 'write', value: ['a', 1], time: 5 },
+      { index: 2, type: 'invoke', process: 1, f: 'read', value: ['a', null], time: 6 },
+      { index: 3, type: 'ok', process: 1, f: 'read', value: ['a', 1], time: 9 },
+    ];
+    const f = file('history.jsonl', ops.map((o) => JSON.stringify(o)).join('\n') + '\n');
+    const out = sink();
+    const r = await checkFile({ file: f, format: formatForFile(f), model: 'multi-register' }, out.stream);
+    expect(r.exitCode).toBe(0);
+    expect(out.text()).toContain('(jsonl, model multi-register): VALID');
+  });
+});
