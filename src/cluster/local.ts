@@ -38,7 +38,8 @@ export interface LocalClusterOptions {
 
 interface NodeState {
   ns: string;
-  ip: string;
+  /** Position in the node list: the node's IP is subnet.(11 + index). */
+  index: number;
   dataDir: string;
   proc?: ResultPromise;
   exited?: Promise<void>;
@@ -49,7 +50,8 @@ export class LocalCluster implements Cluster {
   readonly runId: string;
   readonly nodes: readonly string[];
   private readonly state = new Map<string, NodeState>();
-  private readonly subnet: string;
+  /** "10.213.X": the run's /24, chosen at setup among those no route uses. */
+  private subnet = '';
   private readonly hub: string;
   private readonly tempRoot: string;
   private created = false;
@@ -66,12 +68,10 @@ export class LocalCluster implements Cluster {
     this.nodes = opts.nodes;
     this.hub = names.hubNs(opts.runId);
     this.tempRoot = join(tmpdir(), names.tempDir(opts.runId));
-    // A /24 in 10.213.0.0/16 chosen by run id; setup checks it collides with no route.
-    this.subnet = `10.213.${parseInt(opts.runId.slice(0, 2), 16)}`;
     opts.nodes.forEach((node, i) => {
       this.state.set(node, {
         ns: names.nodeNs(opts.runId, node),
-        ip: `${this.subnet}.${11 + i}`,
+        index: i,
         dataDir: join(this.tempRoot, node),
       });
     });
@@ -89,7 +89,6 @@ export class LocalCluster implements Cluster {
   }
 
   private async doSetup(): Promise<void> {
-    await this.checkSubnetFree();
     this.created = true;
     const hostVeth = names.hostVeth(this.runId);
     await must(['ip', 'netns', 'add', this.hub]);
@@ -99,7 +98,7 @@ export class LocalCluster implements Cluster {
     // The harness' way in: one end here, the other on the hub's bridge.
     await must(['ip', 'link', 'add', hostVeth, 'type', 'veth', 'peer', 'name', 'up0', 'netns', this.hub]);
     await must(['ip', '-n', this.hub, 'link', 'set', 'up0', 'master', 'br0', 'up']);
-    await must(['ip', 'addr', 'add', `${this.subnet}.1/24`, 'dev', hostVeth]);
+    await this.claimSubnet(hostVeth);
     await must(['ip', 'link', 'set', hostVeth, 'up']);
     for (const node of this.nodes) {
       if (this.stopping) throw new FaultlineError('setup interrupted');
@@ -110,7 +109,7 @@ export class LocalCluster implements Cluster {
       // no interface of a node ever appears in the harness' namespace.
       await must(['ip', '-n', this.hub, 'link', 'add', `v-${node}`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', s.ns]);
       await must(['ip', '-n', this.hub, 'link', 'set', `v-${node}`, 'master', 'br0', 'up']);
-      await must(['ip', '-n', s.ns, 'addr', 'add', `${s.ip}/24`, 'dev', 'eth0']);
+      await must(['ip', '-n', s.ns, 'addr', 'add', `${this.ip(node)}/24`, 'dev', 'eth0']);
       await must(['ip', '-n', s.ns, 'link', 'set', 'eth0', 'up']);
       mkdirSync(s.dataDir, { recursive: true });
       if (this.opts.fakeTime) writeFileSync(this.clockFile(node), '+0\n');
@@ -119,17 +118,46 @@ export class LocalCluster implements Cluster {
     await Promise.all(this.nodes.map((n) => this.start(n)));
   }
 
-  /** Refuses to add a route that would shadow one the machine already has. */
-  private async checkSubnetFree(): Promise<void> {
-    const routes = await run(['ip', '-4', 'route', 'show']);
-    const clash = routes.stdout.split('\n').find((l) => l.startsWith(`${this.subnet}.`) || l.startsWith('10.213.0.0/16') || l.startsWith('10.0.0.0/8'));
-    if (clash) throw new FaultlineError(`subnet ${this.subnet}.0/24 for run ${this.runId} overlaps an existing route (${clash.trim()}); run \`faultline clean\` or retry for another run id`);
+  /**
+   * Picks a /24 in 10.213.0.0/16 that no route uses (starting from one derived from the run
+   * id) and puts the harness' end on it. Concurrent runs may pick the same one between
+   * looking and claiming: after claiming, if another interface holds the same subnet, the
+   * run with the greater interface name lets go and tries the next one.
+   */
+  private async claimSubnet(hostVeth: string): Promise<void> {
+    const start = parseInt(this.runId.slice(0, 2), 16);
+    const tried = new Set<number>();
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const routes = (await run(['ip', '-4', 'route', 'show'])).stdout.split('\n');
+      const wide = routes.find((l) => l.startsWith('10.213.0.0/16') || l.startsWith('10.0.0.0/8'));
+      if (wide) throw new FaultlineError(`the route "${wide.trim()}" covers 10.213.0.0/16, where the local backend puts its nodes; remove it or use --backend docker`);
+      const used = new Set(routes.map((l) => /^10\.213\.(\d+)\./.exec(l)?.[1]).filter((x): x is string => x !== undefined).map(Number));
+      let x = -1;
+      for (let k = 0; k < 254; k++) {
+        const c = ((start + k) % 254) + 1;
+        if (!used.has(c) && !tried.has(c)) {
+          x = c;
+          break;
+        }
+      }
+      if (x < 0) throw new FaultlineError('no free /24 left in 10.213.0.0/16 for the local backend; run `faultline clean`');
+      tried.add(x);
+      this.subnet = `10.213.${x}`;
+      await must(['ip', 'addr', 'add', `${this.subnet}.1/24`, 'dev', hostVeth]);
+      const holders = (await run(['ip', '-4', '-o', 'addr', 'show'])).stdout
+        .split('\n')
+        .filter((l) => l.includes(` ${this.subnet}.`))
+        .map((l) => l.split(/\s+/)[1] ?? '');
+      if (holders.every((dev) => dev >= hostVeth)) return;
+      await run(['ip', 'addr', 'del', `${this.subnet}.1/24`, 'dev', hostVeth]);
+    }
+    throw new FaultlineError('could not claim a subnet for the local backend after 20 tries; run `faultline clean`');
   }
 
   async start(node: string): Promise<void> {
     const s = this.node(node);
     if (this.isRunning(node)) return;
-    const ips = new Map(this.nodes.map((n) => [n, this.node(n).ip] as const));
+    const ips = new Map(this.nodes.map((n) => [n, this.ip(n)] as const));
     const launch = this.opts.system.launch({ node, ips, port: this.opts.system.port, dataDir: s.dataDir });
     const logFile = this.logs(node);
     const env = { ...launch.env, ...(this.opts.fakeTime ? fakeTimeEnv(this.clockFile(node)) : {}) };
@@ -147,7 +175,7 @@ export class LocalCluster implements Cluster {
     });
     s.proc = proc;
     s.exited = proc.then(() => undefined, () => undefined);
-    this.opts.log?.(`started ${node} (pid ${proc.pid}) in ${s.ns} at ${s.ip}`);
+    this.opts.log?.(`started ${node} (pid ${proc.pid}) in ${s.ns} at ${this.ip(node)}`);
     await this.waitReady(node, proc);
   }
 
@@ -233,11 +261,11 @@ export class LocalCluster implements Cluster {
   }
 
   address(node: string): NodeAddress {
-    return { host: this.node(node).ip, port: this.opts.system.port };
+    return { host: this.ip(node), port: this.opts.system.port };
   }
 
   ip(node: string): string {
-    return this.node(node).ip;
+    return `${this.subnet}.${11 + this.node(node).index}`;
   }
 
   async teardown(): Promise<void> {

@@ -95,6 +95,26 @@ describe('local cluster backend', () => {
     expect((await call('n3', '/read', { key: 'a' })).body).toEqual({ ok: true, value: 3 });
   });
 
+  it('concurrent runs whose ids suggest the same subnet each get their own', async () => {
+    const prefix = runId.slice(0, 2);
+    const mk = (suffix: string) =>
+      new LocalCluster({ runId: `${prefix}${suffix}`, nodes: ['n1'], system: kvSystem('careful'), logDir: join(logDir, suffix) });
+    const a = mk('ff01');
+    const b = mk('ff02');
+    try {
+      await Promise.all([a.setup(), b.setup()]);
+      const subnet = (c: LocalCluster) => c.ip('n1').split('.').slice(0, 3).join('.');
+      expect(subnet(a)).not.toBe(subnet(b));
+      expect(subnet(a)).not.toBe(cluster.ip('n1').split('.').slice(0, 3).join('.'));
+      for (const c of [a, b]) {
+        const addr = c.address('n1');
+        expect((await kvRequest(`http://${addr.host}:${addr.port}`, '/read', { key: 'z' }, { timeoutMs: 2000 })).status).toBe(200);
+      }
+    } finally {
+      await Promise.all([a.teardown(), b.teardown()]);
+    }
+  });
+
   it('teardown removes every namespace and process', async () => {
     await cluster.teardown();
     expect(namespaces()).toEqual([]);
