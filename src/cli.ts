@@ -3,6 +3,8 @@
  * stderr and a non-zero exit (3+ for harness errors, 4 for usage errors); verdicts exit
  * 0 valid, 1 invalid, 2 unknown.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { FaultlineError, UsageError } from './core/errors.js';
 import { parseCli, parseRunArgs } from './core/options.js';
 import { runTest } from './core/run-test.js';
@@ -24,6 +26,9 @@ commands:
   replay <run-dir> [--repeat N]  run a stored test again: same seed, options and faults as it ran
   init [file] [--force]      write a commented workload file for your service [faultline.config.ts]
   check <run-dir>            re-check a stored history (e.g. reports/register/<timestamp>)
+  check --format <f> [--model m] [--full] [--out file] FILE
+                             check a history another tool recorded (jsonl, jepsen-edn,
+                             porcupine-etcd, porcupine-kv)
   clean                      remove namespaces, processes, temp dirs and containers left by killed runs
   images [name…]             build the Docker backend's images (node, etcd, nettools; no registry, cached by hash)
   serve [--port N] [dir]     browse runs and their HTML reports on http://127.0.0.1:N/ [7070, reports]
@@ -37,7 +42,7 @@ run options:
   --rate <hz>                client ops per second, all workers together    [50]
   --seed <n>                 seed for ops and faults (printed; random if not given)
   --nemesis <a,b|none>       faults: partition, kill, pause, clock, loss,
-                             bandwidth (mixed over the run)                 [partition,kill]
+                             bandwidth, latency (mixed over the run)        [partition,kill]
   --nemesis-interval <s>     seconds between fault start and stop           [5]
   --backend <local|docker>   where nodes run                                [local]
   --reads <mode>             etcd: linearizable | serializable reads        [linearizable]
@@ -45,6 +50,7 @@ run options:
   --recovery-time <s>        wait after healing before final reads          [3]
   --checker-timeout <s>      linearizability search budget                  [120]
   --out <dir>                output root                                    [reports]
+  --config <file>            your own workload file instead of a built-in one
   --quiet                    no progress line
 
 exit codes: 0 valid, 1 invalid, 2 unknown, 3+ harness or usage error`;
@@ -101,7 +107,7 @@ export async function main(argv: string[]): Promise<number> {
         if (positionals.length !== 1) throw new UsageError('usage: faultline replay <run-dir> [--repeat N]');
         const repeat = values.repeat === undefined ? 1 : Number(values.repeat);
         if (!Number.isInteger(repeat) || repeat < 1 || repeat > 1000) throw new UsageError(`--repeat must be an integer from 1 to 1000, got "${values.repeat}"`);
-        if (needsUserNamespace()) return await reexecInUserNamespace(argv);
+        if (needsUserNamespace() && !isDockerRun(positionals[0]!)) return await reexecInUserNamespace(argv);
         const summary = await replayRun(positionals[0]!, {
           repeat,
           verbose: values.verbose ?? false,
@@ -140,7 +146,7 @@ export async function main(argv: string[]): Promise<number> {
       case '-h':
         return help();
       default:
-        throw new UsageError(`unknown command "${command}"; commands: run, check, replay, init, clean, images, help`);
+        throw new UsageError(`unknown command "${command}"; commands: run, check, replay, init, clean, images, serve, help`);
     }
   } catch (e) {
     if (e instanceof FaultlineError) {
@@ -148,6 +154,15 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode;
     }
     throw e;
+  }
+}
+
+/** Whether a stored run used the Docker backend (which must not move into a user namespace). */
+function isDockerRun(runDir: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(join(runDir, 'test.json'), 'utf8')) as { options?: { backend?: string } }).options?.backend === 'docker';
+  } catch {
+    return false;
   }
 }
 

@@ -5,12 +5,12 @@
  */
 import { linearizable, multiRegister } from '../src/checkers/linearizability/index.js';
 import { EtcdClient } from '../src/clients/etcd.js';
-import { eachThread, gen } from '../src/core/generator/index.js';
+import { eachThread } from '../src/core/generator/index.js';
 import type { Workload } from '../src/core/workload.js';
 import { basicNemesis } from '../src/nemesis/basic.js';
 import { FAULT_KINDS, faultCycle, healAll, isFaultKind, type FaultKind } from '../src/nemesis/schedule.js';
-import { etcdLeader, etcdSystem } from '../src/systems/etcd/system.js';
-import { KEYS, registerOp } from './register.js';
+import { ETCD_PEER_PORT, etcdLeader, etcdSystem } from '../src/systems/etcd/system.js';
+import { finalReads, registerOps } from '../src/workload-kit/register-ops.js';
 
 export const workload: Workload = {
   name: 'etcd',
@@ -24,10 +24,11 @@ export const workload: Workload = {
     return {
       system,
       client: new EtcdClient(opts.reads ?? 'linearizable'),
-      generator: gen(registerOp),
-      final: eachThread(KEYS.map((k) => ({ f: 'read', value: [k, null] }))),
+      generator: registerOps({ keys: 5 }),
+      final: eachThread(finalReads({ keys: 5 })),
       // "primary" targets (kill/pause/isolate the leader) resolve to etcd's raft leader.
-      nemesis: basicNemesis(kinds, { primary: etcdLeader }),
+      // Latency faults slow the raft traffic between members (the peer port).
+      nemesis: basicNemesis(kinds, { primary: etcdLeader, port: ETCD_PEER_PORT }),
       nemesisGenerator: faultCycle(kinds, nodes, opts.nemesisInterval, { primary: true }),
       heal: healAll(kinds),
     };

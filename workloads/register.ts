@@ -7,16 +7,11 @@
 import { linearizable, multiRegister } from '../src/checkers/linearizability/index.js';
 import { RegisterHttpClient } from '../src/clients/register-http.js';
 import { eachThread } from '../src/core/generator/index.js';
-import type { GenContext, OpTemplate } from '../src/core/generator/types.js';
-import { finalReads, registerKeys, registerOp as registerOpOn, registerOps } from '../src/workload-kit/register-ops.js';
+import { finalReads, registerOps } from '../src/workload-kit/register-ops.js';
 import type { Workload } from '../src/core/workload.js';
 import { basicNemesis } from '../src/nemesis/basic.js';
 import { FAULT_KINDS, faultCycle, healAll, isFaultKind, type FaultKind } from '../src/nemesis/schedule.js';
 import { KV_VARIANTS, kvSystem, type KvVariant } from '../src/systems/kv/system.js';
-
-/** The keys and op mix, for workloads that drive another system the same way (etcd). */
-export const KEYS = registerKeys({ keys: 5 });
-export const registerOp = (ctx: GenContext): OpTemplate => registerOpOn(ctx, KEYS);
 
 export const workload: Workload = {
   name: 'register',

@@ -20,7 +20,7 @@ import { runGenerator } from './runner.js';
 import { runFiles, timestamp } from './run-dir.js';
 import type { TestOptions, TestRuntime } from './test.js';
 import { loadWorkload } from './workloads.js';
-import type { Workload } from './workload.js';
+import type { Workload, WorkloadParts } from './workload.js';
 import { FaultlineError, UsageError } from './errors.js';
 import { isFaultKind } from '../nemesis/schedule.js';
 import { fixedSchedule } from '../nemesis/fixed-schedule.js';
@@ -59,7 +59,14 @@ export async function runTest(parsed: ParsedRun, out: NodeJS.WriteStream = proce
   else await requireNamespaces();
 
   const nodes = nodeNames(options.nodes);
-  const parts = workload.build(options, nodes);
+  let parts: WorkloadParts;
+  try {
+    parts = workload.build(options, nodes);
+  } catch (e) {
+    // A workload refusing its options (too few nodes, say) is a usage error, not a crash.
+    if (e instanceof FaultlineError) throw e;
+    throw new UsageError(`${workload.name}: ${e instanceof Error ? e.message : String(e)}`);
+  }
   if (options.nemesis.includes('clock')) requireClockFaults(parts.system);
   const runId = newRunId();
   const runDir = join(parsed.out, workload.name, timestamp());

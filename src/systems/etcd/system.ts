@@ -9,7 +9,9 @@ import { etcdBinary, type ImageChoice } from '../../cluster/images/catalog.js';
 import { kvRequest } from '../../clients/kv-http.js';
 
 export const ETCD_CLIENT_PORT = 2379;
-const PEER_PORT = 2380;
+/** Raft traffic between members: what latency faults slow down. */
+export const ETCD_PEER_PORT = 2380;
+const PEER_PORT = ETCD_PEER_PORT;
 
 export function etcdSystem(clusterToken: string): SystemSpec & ImageChoice {
   return {
