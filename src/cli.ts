@@ -125,15 +125,18 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'clean': {
         // Docker leftovers are found by label whoever we are; no engine means none to remove.
-        const docker = await cleanDocker();
+        // Runs whose harness is still alive are left alone.
+        const live: string[] = [];
+        const docker = await cleanDocker(live);
         if (needsUserNamespace()) {
           if (docker.removed.length) process.stderr.write(docker.removed.map((r) => `removed ${r}`).join('\n') + '\n');
           process.stderr.write('faultline: as a normal user, runs live in user namespaces that die with them; nothing to clean\n');
           return 0;
         }
         await requireNamespaces();
-        const removed = [...(await cleanLocal()), ...docker.removed];
+        const removed = [...(await cleanLocal(live)), ...docker.removed];
         process.stderr.write(removed.length ? removed.map((r) => `removed ${r}`).join('\n') + '\n' : 'faultline: nothing to clean\n');
+        for (const id of new Set(live)) process.stderr.write(`faultline: left run ${id} alone: its harness is still running\n`);
         return 0;
       }
       case 'images':

@@ -7,6 +7,7 @@
 import type Docker from 'dockerode';
 import { LABEL_RUN } from './docker-names.js';
 import { dockerReachable, dockerClient } from './docker-connect.js';
+import { isRunLive } from './live-runs.js';
 
 function selector(runId?: string): string {
   return runId === undefined ? LABEL_RUN : `${LABEL_RUN}=${runId}`;
@@ -56,9 +57,25 @@ export async function removeDockerRun(docker: Docker, runId?: string): Promise<s
   return removed;
 }
 
-/** `faultline clean`'s Docker part: nothing to do (and no error) when no engine is reachable. */
-export async function cleanDocker(): Promise<{ removed: string[]; skipped?: string }> {
+/**
+ * `faultline clean`'s Docker part: every labelled run whose harness is gone. Nothing to do
+ * (and no error) when no engine is reachable.
+ */
+export async function cleanDocker(live: string[] = []): Promise<{ removed: string[]; skipped?: string }> {
   const reach = await dockerReachable();
   if (!reach.ok) return { removed: [], skipped: reach.reason };
-  return { removed: await removeDockerRun(dockerClient()) };
+  const docker = dockerClient();
+  const filters = JSON.stringify({ label: [LABEL_RUN] });
+  const [containers, networks, volumes] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listNetworks({ filters }), docker.listVolumes({ filters })]);
+  const ids = new Set<string>();
+  for (const labels of [...containers.map((c) => c.Labels), ...networks.map((n) => n.Labels), ...(volumes.Volumes ?? []).map((v) => v.Labels)]) {
+    const id = labels?.[LABEL_RUN];
+    if (id) ids.add(id);
+  }
+  const removed: string[] = [];
+  for (const id of ids) {
+    if (isRunLive(id)) live.push(id);
+    else removed.push(...(await removeDockerRun(docker, id)));
+  }
+  return { removed };
 }

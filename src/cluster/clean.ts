@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { PREFIX, runIdOfNamespace } from './names.js';
 import { removeRunNetwork } from './local.js';
 import { run } from './sh.js';
+import { isRunLive, unmarkRun } from './live-runs.js';
 
-export async function cleanLocal(): Promise<string[]> {
+/** Removes what killed runs left; runs whose harness is alive are listed in `skipped`. */
+export async function cleanLocal(skipped: string[] = []): Promise<string[]> {
   const removed: string[] = [];
   const list = await run(['ip', 'netns', 'list']).catch(() => undefined);
   const runIds = new Set<string>();
@@ -21,9 +23,16 @@ export async function cleanLocal(): Promise<string[]> {
   // Our veth ends whose hub is already gone.
   const links = await run(['ip', '-o', 'link', 'show']).catch(() => undefined);
   for (const m of links?.stdout.matchAll(/^\d+: fl([0-9a-f]{6})h[@:]/gm) ?? []) runIds.add(m[1]!);
-  for (const id of runIds) removed.push(...(await removeRunNetwork(id)));
+  for (const id of runIds) {
+    if (isRunLive(id)) {
+      skipped.push(id);
+      continue;
+    }
+    removed.push(...(await removeRunNetwork(id)));
+    unmarkRun(id);
+  }
   for (const entry of readdirSync(tmpdir())) {
-    if (/^fl-[0-9a-f]{6}$/.test(entry) && entry.startsWith(PREFIX)) {
+    if (/^fl-[0-9a-f]{6}$/.test(entry) && entry.startsWith(PREFIX) && !isRunLive(entry.slice(PREFIX.length))) {
       rmSync(join(tmpdir(), entry), { recursive: true, force: true });
       removed.push(`dir ${join(tmpdir(), entry)}`);
     }

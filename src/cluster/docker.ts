@@ -209,6 +209,8 @@ export class DockerCluster implements Cluster {
     const binds = [`${volume}:${DATA_DIR}`];
     // Node programs run this package's compiled JavaScript from the same path as on the host.
     if (imageOf(this.opts.system) === 'node') binds.push(`${packageRoot}:${packageRoot}:ro`);
+    // A user's service runs from its workload file's directory, mounted at the same path.
+    if (launch.cwd !== undefined && !launch.cwd.startsWith(packageRoot)) binds.push(`${launch.cwd}:${launch.cwd}:ro`);
     // libfaketime re-reads the offset file on every clock call: the host rewrites it.
     if (this.opts.fakeTime) binds.push(`${this.hostDir}:${this.hostDir}:ro`);
     const env = { ...launch.env, ...(this.opts.fakeTime ? fakeTimeEnv(this.clockFile(node)) : {}) };
@@ -217,6 +219,7 @@ export class DockerCluster implements Cluster {
       Image: this.image,
       Entrypoint: [launch.command],
       Cmd: launch.args,
+      ...(launch.cwd !== undefined ? { WorkingDir: launch.cwd } : {}),
       Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
       Labels: runLabels(this.runId, { [LABEL_NODE]: node, [LABEL_ROLE]: 'node' }),
       HostConfig: { NetworkMode: `container:${holder.id}`, Binds: binds, RestartPolicy: { Name: 'no' } },

@@ -54,23 +54,43 @@ export function summarize(options: TestOptions, results: CheckResult, runDir: st
   const verdict = results.valid === true ? 'VALID' : results.valid === false ? 'INVALID' : 'UNKNOWN';
   const lines = [`faultline: ${options.workload} (${options.variant}, seed ${options.seed}): ${verdict}`];
   for (const [name, r] of Object.entries(results)) {
-    if (typeof r !== 'object' || r === null || !('valid' in r)) continue;
-    const res = r as CheckResult;
+    if (!isResult(r)) continue;
     if (name === 'perf') {
-      lines.push(`  perf: ${String(res.ops)} ops in ${String(res.durationSeconds)} s, ${String(res.okPerSecond)} ok/s`);
+      lines.push(`  perf: ${String(r.ops)} ops in ${String(r.durationSeconds)} s, ${String(r.okPerSecond)} ok/s`);
       continue;
     }
-    lines.push(`  ${name}: ${res.valid === true ? 'valid' : res.valid === false ? 'INVALID' : 'unknown'}`);
-    const parts = (res.partitions ?? []) as Array<{ key: string; valid: Validity; explanation?: { message: string }; reason?: string }>;
-    const skipped = parts.filter((x) => x.reason === 'skipped').length;
-    for (const p of parts.filter((x) => x.valid !== true && x.reason !== 'skipped').slice(0, 5)) {
-      lines.push(`    key ${p.key}: ${p.valid === false ? (p.explanation?.message ?? 'not linearizable') : `unknown (${p.reason ?? 'budget'})`}`);
-    }
-    if (skipped > 0) lines.push(`    (${skipped} other key(s) not checked after the first violation)`);
+    describeChecker(name, r, '  ', lines);
   }
   if (truncatedNote(results)) lines.push('  note: the history ended in a partial line (a crashed run); it was dropped');
   lines.push(`  results: ${runFiles.results(runDir)}`);
   return lines.join('\n');
+}
+
+function isResult(x: unknown): x is CheckResult {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && 'valid' in x;
+}
+
+const word = (v: Validity) => (v === true ? 'valid' : v === false ? 'INVALID' : 'unknown');
+
+/**
+ * One checker's lines: its verdict, then for an invalid one what is wrong — the keys that
+ * are not linearizable, a checker's own messages (lost elements, broken invariants…), and
+ * the checkers it combines, one level down.
+ */
+function describeChecker(name: string, r: CheckResult, indent: string, lines: string[]): void {
+  lines.push(`${indent}${name}: ${word(r.valid)}`);
+  if (r.valid === true) return;
+  const parts = (Array.isArray(r.partitions) ? r.partitions : []) as Array<{ key: string; valid: Validity; explanation?: { message: string }; reason?: string }>;
+  const skipped = parts.filter((x) => x.reason === 'skipped').length;
+  for (const p of parts.filter((x) => x.valid !== true && x.reason !== 'skipped').slice(0, 5)) {
+    lines.push(`${indent}  key ${p.key}: ${p.valid === false ? (p.explanation?.message ?? 'not linearizable') : `unknown (${p.reason ?? 'budget'})`}`);
+  }
+  if (skipped > 0) lines.push(`${indent}  (${skipped} other key(s) not checked after the first violation)`);
+  const messages = Array.isArray(r.messages) ? (r.messages as unknown[]).filter((m): m is string => typeof m === 'string') : [];
+  for (const m of messages.slice(0, 3)) lines.push(`${indent}  ${m}`);
+  if (messages.length > 3) lines.push(`${indent}  (${messages.length - 3} more in results.json)`);
+  if (indent.length > 2) return;
+  for (const [sub, v] of Object.entries(r)) if (isResult(v)) describeChecker(sub, v, `${indent}  `, lines);
 }
 
 function truncatedNote(r: CheckResult): boolean {

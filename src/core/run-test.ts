@@ -12,7 +12,7 @@ import type { Cluster, SystemSpec } from '../cluster/cluster.js';
 import { libfaketimePath } from '../cluster/faketime.js';
 import { nodeNames } from '../cluster/cluster.js';
 import { readHistoryFile } from './history-reader.js';
-import { any, clients, log, nemesis, phases, rate, sleep, timeLimit } from './generator/index.js';
+import { any, clients, log, nemesis, ownRng, phases, rate, sleep, timeLimit } from './generator/index.js';
 import { HistoryWriter } from './history-writer.js';
 import { Progress } from './progress.js';
 import { Rng } from './rng.js';
@@ -28,6 +28,7 @@ import type { Op } from './op.js';
 import { checkRun, type CheckOutcome } from './check-run.js';
 import type { ParsedRun } from './options.js';
 import { requireNamespaces } from '../cluster/privileges.js';
+import { markRunLive, unmarkRun } from '../cluster/live-runs.js';
 import { DockerCluster, requireDockerBackend } from '../cluster/docker.js';
 
 export interface RunOutcome {
@@ -117,6 +118,8 @@ export async function runTest(parsed: ParsedRun, out: NodeJS.WriteStream = proce
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  // `faultline clean` elsewhere must not remove this run while it is alive.
+  markRunLive(runId);
   const history = new HistoryWriter(runFiles.history(runDir));
   const progress = new Progress(options.timeLimit, Date.now(), out, !parsed.quiet);
   out.write(`faultline: ${workload.name} (${options.variant}) on ${options.nodes} ${options.backend === 'docker' ? 'Docker' : 'local'} nodes, seed ${options.seed}, run ${runId}\nfaultline: output in ${runDir}\n`);
@@ -129,7 +132,7 @@ export async function runTest(parsed: ParsedRun, out: NodeJS.WriteStream = proce
     await setupClient.setup(test);
     progress.start();
     const generator = phases(
-      timeLimit(options.timeLimit, any(clients(rate(options.rate, parts.generator)), nemesis(options.schedule ? fixedSchedule(options.schedule) : parts.nemesisGenerator))),
+      timeLimit(options.timeLimit, any(clients(rate(options.rate, parts.generator)), nemesis(options.schedule ? fixedSchedule(options.schedule) : ownRng(nemesisSeed(options.seed), parts.nemesisGenerator)))),
       log('main phase over: healing'),
       nemesis(parts.heal),
       log(`waiting ${options.recoveryTime} s for recovery`),
@@ -171,6 +174,7 @@ export async function runTest(parsed: ParsedRun, out: NodeJS.WriteStream = proce
     writeFileSync(runFiles.test(runDir), JSON.stringify({ ...testJson, endedAt: new Date().toISOString(), interrupted, schedule }, null, 2) + '\n');
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    unmarkRun(runId);
   }
   if (interrupted) {
     out.write(`faultline: interrupted; cleaned up; history kept in ${runDir} (check it with: faultline check ${runDir})\n`);
@@ -208,6 +212,11 @@ function scheduleAsRun(ops: readonly Op[]): { at: number; time: number; f: strin
     else out.push({ at: Math.round((invokedAt - start) / 1e6) / 1000, time: o.time, f: o.f, value: o.value, type: o.type });
   }
   return out;
+}
+
+/** The fault schedule's own seed, derived from the run's (so one --seed reproduces both). */
+function nemesisSeed(seed: number): number {
+  return (seed ^ 0x5eed_fa17) >>> 0;
 }
 
 /** Rejects as soon as `signal` aborts, so Ctrl-C during a slow setup is not ignored. */

@@ -93,6 +93,10 @@ describe('register workload end to end', () => {
     const t0 = Date.now();
     while (!/\] ops [1-9]/.test(stderr) && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 100));
     const runId = /run ([0-9a-f]{6})/.exec(stderr)![1]!;
+    // While the harness lives, clean leaves its run alone (another terminal, a parallel job).
+    const early = await cli(['clean']);
+    expect(early.stderr).toMatch(new RegExp(`left run ${runId} alone`));
+    expect(namespacesOf(runId).length).toBeGreaterThan(0);
     child.kill('SIGKILL');
     await done;
     expect(namespacesOf(runId).length).toBeGreaterThan(0);

@@ -27,3 +27,4 @@ export { untilOk } from './untilOk.js';
 export { filter, map } from './transform.js';
 export { alternate } from './alternate.js';
 export { simulate, type SimCompletion, type SimulateOptions } from './simulate.js';
+export { ownRng } from './own-rng.js';

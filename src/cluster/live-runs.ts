@@ -1,0 +1,39 @@
+/**
+ * Which runs still have a harness alive: a run writes its pid to a file named after its run
+ * id while it runs, so `faultline clean` removes only what killed runs left behind and never
+ * pulls the cluster out from under a test that is still going (another terminal, a
+ * parallel CI job).
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const dir = () => join(tmpdir(), 'faultline-runs');
+const file = (runId: string) => join(dir(), `${runId}.pid`);
+
+export function markRunLive(runId: string): void {
+  mkdirSync(dir(), { recursive: true });
+  writeFileSync(file(runId), String(process.pid));
+}
+
+export function unmarkRun(runId: string): void {
+  rmSync(file(runId), { force: true });
+}
+
+/** True when the run's harness process is still running (and is not this process). */
+export function isRunLive(runId: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(file(runId), 'utf8').trim());
+  } catch {
+    return false;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: alive but not ours to signal; ESRCH: gone.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
