@@ -70,7 +70,7 @@ export async function runTest(parsed: ParsedRun, out: NodeJS.WriteStream = proce
   }
   if (options.nemesis.includes('clock')) requireClockFaults(parts.system);
   const runId = newRunId();
-  const runDir = join(parsed.out, workload.name, timestamp());
+  const runDir = claimRunDir(join(parsed.out, workload.name), runId);
   mkdirSync(runFiles.nodes(runDir), { recursive: true });
   const testJson = {
     faultline: '0.1.0',
@@ -212,6 +212,24 @@ function scheduleAsRun(ops: readonly Op[]): { at: number; time: number; f: strin
     else out.push({ at: Math.round((invokedAt - start) / 1e6) / 1000, time: o.time, f: o.f, value: o.value, type: o.type });
   }
   return out;
+}
+
+/**
+ * `<parent>/<timestamp>`, created here so that two runs started in the same millisecond
+ * (parallel tests, two terminals) never share a directory: the second gets the run id too.
+ */
+function claimRunDir(parent: string, runId: string): string {
+  mkdirSync(parent, { recursive: true });
+  const base = join(parent, timestamp());
+  try {
+    mkdirSync(base);
+    return base;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    const unique = `${base}-${runId}`;
+    mkdirSync(unique);
+    return unique;
+  }
 }
 
 /** The fault schedule's own seed, derived from the run's (so one --seed reproduces both). */
