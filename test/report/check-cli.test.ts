@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
-import { writeSyntheticRun } from './synthetic.js';
+import { writeSyntheticRun } from '../../bench/report-synthetic.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fl-report-check-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

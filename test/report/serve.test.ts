@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveReports, type ReportServer } from '../../src/report/serve.js';
 import { cli } from '../helpers/cli.js';
-import { writeSyntheticRun } from './synthetic.js';
+import { writeSyntheticRun } from '../../bench/report-synthetic.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fl-report-serve-'));
 let srv: ReportServer;

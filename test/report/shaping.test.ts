@@ -19,7 +19,7 @@ import { quantile, quantilesOverTime } from '../../src/report/quantiles.js';
 import { partitionsOf } from '../../src/report/results-doc.js';
 import { clientSpans } from '../../src/report/spans.js';
 import { throughputOverTime } from '../../src/report/throughput.js';
-import { EVIL, writeSyntheticRun } from './synthetic.js';
+import { EVIL, writeSyntheticRun } from '../../bench/report-synthetic.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fl-report-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

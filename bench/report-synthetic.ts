@@ -1,12 +1,12 @@
 /**
- * A synthetic run directory for report tests: N client ops on 5 keys from 10 processes,
+ * A synthetic run directory for report tests and bench:report: N client ops on 5 keys from 10 processes,
  * faults of three kinds, some fail and info outcomes, a value that is an HTML injection
  * attempt, and a results.json whose invalid key points at real ops of the history.
  * Deterministic (own LCG), so sizes and timings are comparable between runs.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Op } from '../../src/core/op.js';
+import type { Op } from '../src/core/op.js';
 
 export const EVIL = '<script>alert(1)</script>';
 
