@@ -1,9 +1,10 @@
 /**
  * Porcupine's own CheckEvents on the same files, for the benchmark to print side by side.
  * Builds bench/porcupine/main.go (our driver) in a temporary directory against a
- * Porcupine checkout: $PORCUPINE_SRC, or /tmp/faultline-bench/porcupine, cloned there
- * on first use if git and the network allow. Nothing of Porcupine enters the repository.
- * Any missing piece is reported as a sentence instead of figures.
+ * Porcupine checkout the user provides: $PORCUPINE_SRC, or /tmp/faultline-bench/porcupine.
+ * The benchmark never fetches anything itself (it sends no traffic off this machine), and
+ * nothing of Porcupine enters the repository. Any missing piece is reported as a sentence
+ * instead of figures.
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -35,13 +36,7 @@ function porcupineSource(): string | undefined {
   for (const dir of candidates) {
     if (existsSync(path.join(dir, 'go.mod')) && readFileSync(path.join(dir, 'go.mod'), 'utf8').includes('anishathalye/porcupine')) return dir;
   }
-  try {
-    mkdirSync(WORK, { recursive: true });
-    run('git', ['clone', '--quiet', '--depth', '1', 'https://github.com/anishathalye/porcupine', path.join(WORK, 'porcupine')]);
-    return path.join(WORK, 'porcupine');
-  } catch {
-    return undefined;
-  }
+  return undefined;
 }
 
 /**
@@ -56,7 +51,7 @@ export async function runPorcupine(dataDir: string, files: readonly string[], pe
     return 'not run: Go is not installed (apt-get install -y golang-go); figures to compare are quoted in issue 3';
   }
   const src = porcupineSource();
-  if (src === undefined) return 'not run: no Porcupine checkout (set PORCUPINE_SRC, or allow git clone into /tmp/faultline-bench/porcupine)';
+  if (src === undefined) return 'not run: no Porcupine checkout (set PORCUPINE_SRC to a local copy of its source, or put one in /tmp/faultline-bench/porcupine)';
   const build = path.join(WORK, 'driver');
   mkdirSync(build, { recursive: true });
   copyFileSync(driverSource(), path.join(build, 'main.go'));

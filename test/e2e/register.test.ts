@@ -17,9 +17,10 @@ function namespacesOf(runId: string): string[] {
     .filter((l) => l.startsWith(`fl-${runId}-`));
 }
 
-function kvProcesses(): string {
+/** kv node processes of one run (its data dirs are /tmp/fl-<run id>/…): other runs may be going on. */
+function kvProcesses(runId: string): string {
   try {
-    return execFileSync('pgrep', ['-af', 'systems/kv/server.js'], { encoding: 'utf8' });
+    return execFileSync('pgrep', ['-af', `systems/kv/server.js.*fl-${runId}/`], { encoding: 'utf8' });
   } catch {
     return ''; // pgrep exits 1 when nothing matches
   }
@@ -46,7 +47,7 @@ describe('register workload end to end', () => {
     // Faults happened and were recorded (which kinds depends on the seed's schedule).
     expect(history.some((o) => o.process === 'nemesis' && ['start-partition', 'kill'].includes(o.f) && o.type === 'ok')).toBe(true);
     expect(namespacesOf(test.runId)).toEqual([]);
-    expect(kvProcesses()).toBe('');
+    expect(kvProcesses(test.runId)).toBe('');
   });
 
   it('naive variant: invalid, exit 1, results name the key and the operations', async () => {
@@ -81,7 +82,7 @@ describe('register workload end to end', () => {
     const test = JSON.parse(readFileSync(join(dir, 'test.json'), 'utf8'));
     expect(test.interrupted).toBe(true);
     expect(namespacesOf(test.runId)).toEqual([]);
-    expect(kvProcesses()).toBe('');
+    expect(kvProcesses(test.runId)).toBe('');
     const check = await cli(['check', dir]);
     expect(check.code, check.stderr).toBe(0);
   });
@@ -104,7 +105,7 @@ describe('register workload end to end', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(new RegExp(`removed netns fl-${runId}-hub`));
     expect(namespacesOf(runId)).toEqual([]);
-    expect(kvProcesses()).toBe('');
+    expect(kvProcesses(runId)).toBe('');
     // The history of the killed run is still readable and checkable.
     const check = await cli(['check', resolve(repoRoot, runDirOf(stderr))]);
     expect([0, 1, 2]).toContain(check.code);

@@ -5,7 +5,7 @@
  * hashes the inputs instead: suite, variant, mirror and extra packages.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
@@ -23,7 +23,35 @@ export interface DebianRecipe {
 }
 
 export function defaultDebianRecipe(): DebianRecipe {
-  return { suite: 'bookworm', mirror: process.env.FAULTLINE_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian', include: [] };
+  return { suite: 'bookworm', mirror: process.env.FAULTLINE_DEBIAN_MIRROR ?? aptMirror(), include: [] };
+}
+
+/**
+ * The Debian mirror this machine's apt already uses (deb822 `URIs:` in sources.list.d, or a
+ * classic `deb` line), so the image comes from the same place as every other package and
+ * nothing here names a host of its own.
+ */
+function aptMirror(): string {
+  const files = ['/etc/apt/sources.list', ...listDir('/etc/apt/sources.list.d').filter((f) => f.endsWith('.sources') || f.endsWith('.list'))];
+  for (const f of files) {
+    let text = '';
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch {
+      continue;
+    }
+    const m = /^URIs:\s*(\S+\/debian)\s*$/m.exec(text) ?? /^deb\s+(?:\[[^\]]*\]\s+)?(\S+\/debian)\s+\S+/m.exec(text);
+    if (m) return m[1]!;
+  }
+  throw new FaultlineError('no Debian mirror found in /etc/apt/sources.list*: set FAULTLINE_DEBIAN_MIRROR to the mirror apt uses');
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir).map((f) => join(dir, f));
+  } catch {
+    return [];
+  }
 }
 
 export function debianHash(r: DebianRecipe): string {
