@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PREFIX, runIdOfNamespace } from './names.js';
 import { removeRunNetwork } from './local.js';
 import { run } from './sh.js';
-import { isRunLive, unmarkRun } from './live-runs.js';
+import { forgetDeadRuns, isRunLive, unmarkRun } from './live-runs.js';
 
 /** Removes what killed runs left; runs whose harness is alive are listed in `skipped`. */
 export async function cleanLocal(skipped: string[] = []): Promise<string[]> {
@@ -37,5 +37,6 @@ export async function cleanLocal(skipped: string[] = []): Promise<string[]> {
       removed.push(`dir ${join(tmpdir(), entry)}`);
     }
   }
+  for (const id of forgetDeadRuns()) removed.push(`pid file of run ${id}`);
   return removed;
 }

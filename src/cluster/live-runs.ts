@@ -4,7 +4,7 @@
  * pulls the cluster out from under a test that is still going (another terminal, a
  * parallel CI job).
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -36,4 +36,17 @@ export function isRunLive(runId: string): boolean {
     // EPERM: alive but not ours to signal; ESRCH: gone.
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Forgets runs whose harness died without unmarking (killed with SIGKILL); returns their ids. */
+export function forgetDeadRuns(): string[] {
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(dir());
+  } catch {
+    return [];
+  }
+  const dead = entries.filter((f) => f.endsWith('.pid')).map((f) => f.slice(0, -4)).filter((id) => !isRunLive(id));
+  dead.forEach(unmarkRun);
+  return dead;
 }
