@@ -7,7 +7,7 @@
  * Reads are linearizable (quorum) by default; `serializable` reads answer from the member's
  * local state and may be stale — the option exists to show Faultline catches that.
  */
-import { classifyKvError, kvRequest } from './kv-http.js';
+import { kvRequest, requestFailure } from './kv-http.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
 import type { TestRuntime } from '../core/test.js';
 
@@ -102,10 +102,7 @@ export class EtcdClient implements Client {
       // timed out) may still commit later, so it stays indeterminate.
       return { type: op.f === 'read' ? 'fail' : 'info', value: op.value, error };
     } catch (e) {
-      const kind = classifyKvError(e);
-      const error = `${kind}: ${(e as Error).message}`;
-      if (kind === 'connect' || op.f === 'read') return { type: 'fail', value: op.value, error };
-      return { type: 'info', value: op.value, error };
+      return requestFailure(e, op.value, op.f === 'read');
     }
   }
 

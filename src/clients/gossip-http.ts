@@ -14,7 +14,7 @@
  */
 import type { TestRuntime } from '../core/test.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
-import { classifyKvError, kvRequest } from './kv-http.js';
+import { kvRequest, requestFailure } from './kv-http.js';
 
 export type GossipDataType = 'set' | 'counter';
 
@@ -90,10 +90,7 @@ export class GossipHttpClient implements Client {
       if (b.definite === true || res.status === 400 || isRead) return { type: 'fail', value: op.value, error };
       return { type: 'info', value: op.value, error };
     } catch (e) {
-      const kind = classifyKvError(e);
-      const error = `${kind}: ${(e as Error).message}`;
-      if (kind === 'connect' || isRead) return { type: 'fail', value: op.value, error };
-      return { type: 'info', value: op.value, error };
+      return requestFailure(e, op.value, isRead);
     }
   }
 

@@ -10,7 +10,7 @@
 import http from 'node:http';
 import type { TestRuntime } from '../core/test.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
-import { classifyKvError, kvRequest, type KvResponse } from './kv-http.js';
+import { kvRequest, requestFailure, type KvResponse } from './kv-http.js';
 
 export interface HttpResponse {
   status: number;
@@ -77,9 +77,7 @@ class HttpJsonClient implements Client {
         method,
       });
     } catch (e) {
-      const kind = classifyKvError(e);
-      const error = `${kind}: ${(e as Error).message}`;
-      return { type: kind === 'connect' || readOnly ? 'fail' : 'info', value: op.value, error };
+      return requestFailure(e, op.value, readOnly);
     }
     const custom = spec.result?.(res, op.value);
     if (custom) return { value: op.value, ...custom };

@@ -62,6 +62,17 @@ const CONNECT_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
+/**
+ * The client result for a request that threw: `fail` only when it never reached the
+ * server, or when it was read-only (a read changes nothing, whatever happened); otherwise
+ * `info`, since the server may have acted on it.
+ */
+export function requestFailure(err: unknown, value: unknown, readOnly: boolean): { type: 'fail' | 'info'; value: unknown; error: string } {
+  const kind = classifyKvError(err);
+  const error = `${kind}: ${err instanceof Error ? err.message : String(err)}`;
+  return { type: kind === 'connect' || readOnly ? 'fail' : 'info', value, error };
+}
+
 /** True when the error proves the request never reached the server. */
 export function isDefiniteFailure(err: unknown): boolean {
   return classifyKvError(err) === 'connect';

@@ -7,7 +7,7 @@
  * Only an answer that proves the op did not happen is `fail`; everything else unclear
  * is `info`.
  */
-import { classifyKvError, kvRequest } from './kv-http.js';
+import { kvRequest, requestFailure } from './kv-http.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
 import type { TestRuntime } from '../core/test.js';
 
@@ -66,10 +66,7 @@ export class RegisterHttpClient implements Client {
       // A read that failed changed nothing, whatever the reason.
       return { type: op.f === 'read' ? 'fail' : 'info', value: op.value, error };
     } catch (e) {
-      const kind = classifyKvError(e);
-      const error = `${kind}: ${(e as Error).message}`;
-      if (kind === 'connect' || op.f === 'read') return { type: 'fail', value: op.value, error };
-      return { type: 'info', value: op.value, error };
+      return requestFailure(e, op.value, op.f === 'read');
     }
   }
 

@@ -10,7 +10,7 @@
  */
 import type { TestRuntime } from '../core/test.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
-import { classifyKvError, kvRequest } from './kv-http.js';
+import { kvRequest, requestFailure } from './kv-http.js';
 
 export class TwopcHttpClient implements Client {
   constructor(private readonly coordinatorUrl?: string) {}
@@ -80,9 +80,6 @@ export async function httpOp(
     if (b['definite'] === true || res.status === 400 || res.status === 409 || readOnly(op.f)) return { type: 'fail', value: op.value, error };
     return { type: 'info', value: op.value, error };
   } catch (e) {
-    const kind = classifyKvError(e);
-    const error = `${kind}: ${(e as Error).message}`;
-    if (kind === 'connect' || readOnly(op.f)) return { type: 'fail', value: op.value, error };
-    return { type: 'info', value: op.value, error };
+    return requestFailure(e, op.value, readOnly(op.f));
   }
 }
