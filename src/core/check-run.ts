@@ -61,7 +61,7 @@ export function summarize(options: TestOptions, results: CheckResult, runDir: st
     }
     describeChecker(name, r, '  ', lines);
   }
-  if (truncatedNote(results)) lines.push('  note: the history ended in a partial line (a crashed run); it was dropped');
+  if (results.truncated === true) lines.push('  note: the history ended in a partial line (a crashed run); it was dropped');
   lines.push(`  results: ${runFiles.results(runDir)}`);
   return lines.join('\n');
 }
@@ -91,8 +91,4 @@ function describeChecker(name: string, r: CheckResult, indent: string, lines: st
   if (messages.length > 3) lines.push(`${indent}  (${messages.length - 3} more in results.json)`);
   if (indent.length > 2) return;
   for (const [sub, v] of Object.entries(r)) if (isResult(v)) describeChecker(sub, v, `${indent}  `, lines);
-}
-
-function truncatedNote(r: CheckResult): boolean {
-  return r.truncated === true;
 }

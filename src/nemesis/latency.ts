@@ -10,6 +10,7 @@ import type { HelperProcess } from '../cluster/cluster.js';
 import { compiled } from '../core/paths.js';
 import type { TestRuntime } from '../core/test.js';
 import type { FaultOp, FaultResult, Nemesis } from './nemesis.js';
+import { ensureChain, ipt } from './partition.js';
 import { resolveTargets, type PrimaryResolver } from './targets.js';
 
 export const LATENCY_CHAIN = 'FAULTLINE-LAT';
@@ -22,11 +23,6 @@ export interface LatencyValue {
   jitterMs: number;
   /** Share of proxied connections reset at a random moment. */
   resetProbability: number;
-}
-
-async function mustNet(test: TestRuntime, node: string, cmd: string[]): Promise<void> {
-  const r = await test.cluster.netExec(node, cmd);
-  if (r.exitCode !== 0) throw new Error(`${cmd.join(' ')} on ${node}: ${r.stderr.trim()}`);
 }
 
 /** Resolves once something accepts TCP at host:port (the proxy came up), or throws. */
@@ -63,13 +59,7 @@ export class LatencyNemesis implements Nemesis {
 
   async setup(test: TestRuntime): Promise<void> {
     if (!test.cluster.spawnNet) throw new Error(`latency faults are not supported on the ${test.cluster.backend} backend`);
-    await Promise.all(
-      test.cluster.nodes.map(async (n) => {
-        await test.cluster.netExec(n, ['iptables', '-w', '-t', 'nat', '-N', LATENCY_CHAIN]);
-        const has = await test.cluster.netExec(n, ['iptables', '-w', '-t', 'nat', '-C', 'PREROUTING', '-j', LATENCY_CHAIN]);
-        if (has.exitCode !== 0) await mustNet(test, n, ['iptables', '-w', '-t', 'nat', '-I', 'PREROUTING', '1', '-j', LATENCY_CHAIN]);
-      }),
-    );
+    await Promise.all(test.cluster.nodes.map((n) => ensureChain(test, n, LATENCY_CHAIN, 'nat', 'PREROUTING')));
   }
 
   async invoke(test: TestRuntime, op: FaultOp): Promise<FaultResult> {
@@ -93,7 +83,7 @@ export class LatencyNemesis implements Nemesis {
         await waitListening(ip, PROXY_PORT);
         const peers = test.cluster.nodes.filter((p) => p !== node);
         for (const peer of peers) {
-          await mustNet(test, node, ['iptables', '-w', '-t', 'nat', '-A', LATENCY_CHAIN, '-p', 'tcp', '-s', test.cluster.ip(peer), '--dport', String(this.port), '-j', 'REDIRECT', '--to-ports', String(PROXY_PORT)]);
+          await ipt(test, node, ['-t', 'nat', '-A', LATENCY_CHAIN, '-p', 'tcp', '-s', test.cluster.ip(peer), '--dport', String(this.port), '-j', 'REDIRECT', '--to-ports', String(PROXY_PORT)]);
         }
         // Connections the peers already hold would skip NAT: reset them so they come back
         // through the proxy.

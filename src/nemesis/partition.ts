@@ -21,11 +21,14 @@ export async function ipt(test: TestRuntime, node: string, args: string[]): Prom
   if (r.exitCode !== 0) throw new Error(`iptables ${args.join(' ')} on ${node}: ${r.stderr.trim()}`);
 }
 
-/** Creates `chain` in the node's filter table and jumps to it from INPUT; idempotent. */
-export async function ensureChain(test: TestRuntime, node: string, chain: string): Promise<void> {
-  await test.cluster.netExec(node, ['iptables', '-w', '-N', chain]);
-  const has = await test.cluster.netExec(node, ['iptables', '-w', '-C', 'INPUT', '-j', chain]);
-  if (has.exitCode !== 0) await ipt(test, node, ['-I', 'INPUT', '1', '-j', chain]);
+/**
+ * Creates `chain` in the node's `table` and jumps to it from `hook` (filter/INPUT by
+ * default); idempotent, since a restarted container's namespace comes without it.
+ */
+export async function ensureChain(test: TestRuntime, node: string, chain: string, table = 'filter', hook = 'INPUT'): Promise<void> {
+  await test.cluster.netExec(node, ['iptables', '-w', '-t', table, '-N', chain]);
+  const has = await test.cluster.netExec(node, ['iptables', '-w', '-t', table, '-C', hook, '-j', chain]);
+  if (has.exitCode !== 0) await ipt(test, node, ['-t', table, '-I', hook, '1', '-j', chain]);
 }
 
 interface PartitionValue {
