@@ -12,7 +12,8 @@
  * Requires root (or the user-namespace wrapper in `privileges.ts`, which makes us root in
  * a namespace of our own).
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isRunLive } from './live-runs.js';
 import { fakeTimeEnv } from './faketime.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +53,8 @@ export class LocalCluster implements Cluster {
   private readonly state = new Map<string, NodeState>();
   /** "10.213.X": the run's /24, chosen at setup among those no route uses. */
   private subnet = '';
+  /** The claim file that reserves `subnet` for this run (see claimSubnet). */
+  private subnetClaim: string | undefined;
   private readonly hub: string;
   private readonly tempRoot: string;
   private created = false;
@@ -120,38 +123,29 @@ export class LocalCluster implements Cluster {
 
   /**
    * Picks a /24 in 10.213.0.0/16 that no route uses (starting from one derived from the run
-   * id) and puts the harness' end on it. Concurrent runs may pick the same one between
-   * looking and claiming: after claiming, if another interface holds the same subnet, the
-   * run with the greater interface name lets go and tries the next one.
+   * id) and puts the harness' end on it. Concurrent runs may look at the routes at the same
+   * moment, so a subnet is claimed first with an atomic mkdir of
+   * `$TMPDIR/faultline-subnets/<X>`; a claim whose run is gone and whose subnet has no route
+   * is stale and taken over.
    */
   private async claimSubnet(hostVeth: string): Promise<void> {
     const start = parseInt(this.runId.slice(0, 2), 16);
-    const tried = new Set<number>();
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const routes = (await run(['ip', '-4', 'route', 'show'])).stdout.split('\n');
-      const wide = routes.find((l) => l.startsWith('10.213.0.0/16') || l.startsWith('10.0.0.0/8'));
-      if (wide) throw new FaultlineError(`the route "${wide.trim()}" covers 10.213.0.0/16, where the local backend puts its nodes; remove it or use --backend docker`);
-      const used = new Set(routes.map((l) => /^10\.213\.(\d+)\./.exec(l)?.[1]).filter((x): x is string => x !== undefined).map(Number));
-      let x = -1;
-      for (let k = 0; k < 254; k++) {
-        const c = ((start + k) % 254) + 1;
-        if (!used.has(c) && !tried.has(c)) {
-          x = c;
-          break;
-        }
-      }
-      if (x < 0) throw new FaultlineError('no free /24 left in 10.213.0.0/16 for the local backend; run `faultline clean`');
-      tried.add(x);
+    const routes = (await run(['ip', '-4', 'route', 'show'])).stdout.split('\n');
+    const wide = routes.find((l) => l.startsWith('10.213.0.0/16') || l.startsWith('10.0.0.0/8'));
+    if (wide) throw new FaultlineError(`the route "${wide.trim()}" covers 10.213.0.0/16, where the local backend puts its nodes; remove it or use --backend docker`);
+    const used = new Set(routes.map((l) => /^10\.213\.(\d+)\./.exec(l)?.[1]).filter((x): x is string => x !== undefined).map(Number));
+    mkdirSync(SUBNET_CLAIMS, { recursive: true });
+    for (let k = 0; k < 254; k++) {
+      const x = ((start + k) % 254) + 1;
+      if (used.has(x)) continue;
+      const claim = join(SUBNET_CLAIMS, String(x));
+      if (!tryClaim(claim, this.runId)) continue;
+      this.subnetClaim = claim;
       this.subnet = `10.213.${x}`;
       await must(['ip', 'addr', 'add', `${this.subnet}.1/24`, 'dev', hostVeth]);
-      const holders = (await run(['ip', '-4', '-o', 'addr', 'show'])).stdout
-        .split('\n')
-        .filter((l) => l.includes(` ${this.subnet}.`))
-        .map((l) => l.split(/\s+/)[1] ?? '');
-      if (holders.every((dev) => dev >= hostVeth)) return;
-      await run(['ip', 'addr', 'del', `${this.subnet}.1/24`, 'dev', hostVeth]);
+      return;
     }
-    throw new FaultlineError('could not claim a subnet for the local backend after 20 tries; run `faultline clean`');
+    throw new FaultlineError('no free /24 left in 10.213.0.0/16 for the local backend; run `faultline clean`');
   }
 
   async start(node: string): Promise<void> {
@@ -291,6 +285,8 @@ export class LocalCluster implements Cluster {
     for (const h of this.helpers) h.kill('SIGKILL');
     this.helpers.clear();
     if (this.created) await removeRunNetwork(this.runId);
+    if (this.subnetClaim) rmSync(this.subnetClaim, { recursive: true, force: true });
+    this.subnetClaim = undefined;
     rmSync(this.tempRoot, { recursive: true, force: true });
     this.created = false;
     this.stopping = false;
@@ -332,4 +328,34 @@ export async function removeRunNetwork(runId: string): Promise<string[]> {
     removed.push(`link ${veth}`);
   }
   return removed;
+}
+
+/** Where runs reserve their subnets (one directory per subnet, holding the run id). */
+const SUBNET_CLAIMS = join(tmpdir(), 'faultline-subnets');
+
+/**
+ * Reserves a subnet: mkdir is atomic, so of two runs only one succeeds. A claim left by a
+ * run that is no longer alive (killed outright) and whose subnet has no route is reused.
+ */
+function tryClaim(claim: string, runId: string): boolean {
+  try {
+    mkdirSync(claim);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    let owner = '';
+    try {
+      owner = readFileSync(join(claim, 'run'), 'utf8').trim();
+    } catch {
+      return false; // being written right now by its owner
+    }
+    if (owner === '' || isRunLive(owner) || existsSync(`/proc/sys/net/ipv4/conf/${names.hostVeth(owner)}`)) return false;
+    rmSync(claim, { recursive: true, force: true });
+    try {
+      mkdirSync(claim);
+    } catch {
+      return false;
+    }
+  }
+  writeFileSync(join(claim, 'run'), runId);
+  return true;
 }
