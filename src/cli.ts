@@ -31,6 +31,7 @@ commands:
                              porcupine-etcd, porcupine-kv)
   clean                      remove namespaces, processes, temp dirs and containers left by killed runs
   images [name…]             build the Docker backend's images (node, etcd, nettools; no registry, cached by hash)
+  images --config <file>     build a workload file's own image (service.docker)
   serve [--port N] [dir]     browse runs and their HTML reports on http://127.0.0.1:N/ [7070, reports]
   help                       this text
 

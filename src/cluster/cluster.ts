@@ -21,6 +21,8 @@ export interface SystemContext {
   port: number;
   /** Directory the node keeps across restarts. */
   dataDir: string;
+  /** Which backend runs the node: a command may differ inside a container. */
+  backend: 'local' | 'docker';
 }
 
 export interface SystemSpec {

@@ -25,14 +25,15 @@ import type Docker from 'dockerode';
 import { FaultlineError } from '../core/errors.js';
 import { packageRoot } from '../core/paths.js';
 import type { Cluster, ExecResult, HelperProcess, NodeAddress, SystemSpec } from './cluster.js';
-import { fakeTimeEnv } from './faketime.js';
+import { fakeTimeEnv, libfaketimePath } from './faketime.js';
 import { names } from './names.js';
 import { connectDocker } from './docker-connect.js';
 import { copyContainerLog, demux } from './docker-logs.js';
 import { dockerNames, LABEL_NODE, LABEL_ROLE, runLabels } from './docker-names.js';
 import { pickSubnet } from './docker-subnet.js';
 import { removeDockerRun } from './clean-docker.js';
-import { ensureImage, imageOf, sleepBinary } from './images/catalog.js';
+import { ensureImage, imageOf, isHostPathImage, sleepBinary } from './images/catalog.js';
+import { resolveImage } from './images/resolve.js';
 import { sidecarExec } from './docker-sidecar.js';
 import { readTail } from './log-tail.js';
 import { run } from './sh.js';
@@ -45,6 +46,8 @@ export interface DockerClusterOptions {
   logDir: string;
   readyTimeoutMs?: number;
   log?: (msg: string) => void;
+  /** Progress of slow steps (image builds) for a person watching; default: `log`. */
+  notice?: (msg: string) => void;
   /** An engine client; by default one for DOCKER_HOST or the default socket. */
   docker?: Docker;
   /** How netExec reaches a node's namespace; default: nsenter as root, else a sidecar. */
@@ -91,11 +94,15 @@ export class DockerCluster implements Cluster {
   private docker: Docker | undefined;
   private subnet = '';
   private image = '';
+  /** The network holder's image: one that has `sleep` at the host's path. */
+  private holderImage = '';
   private nettoolsImage = '';
   private readonly netExecMode: NetExecMode;
   private stopping = false;
   private created = false;
   private setupDone: Promise<void> = Promise.resolve();
+  /** Aborted by teardown, so Ctrl-C does not wait for an image build of minutes. */
+  private abort = new AbortController();
   /** Host directory of per-run files bind-mounted into nodes (clock offsets). */
   private readonly hostDir: string;
   private nodeImage = '';
@@ -131,6 +138,7 @@ export class DockerCluster implements Cluster {
   }
 
   setup(): Promise<void> {
+    this.abort = new AbortController();
     this.setupDone = this.doSetup();
     return this.setupDone;
   }
@@ -139,8 +147,12 @@ export class DockerCluster implements Cluster {
     const t0 = Date.now();
     this.docker ??= await connectDocker();
     const docker = this.docker;
-    this.image = (await ensureImage(docker, imageOf(this.opts.system), this.opts.log)).tag;
-    if (this.netExecMode === 'sidecar') this.nettoolsImage = (await ensureImage(docker, 'nettools', this.opts.log)).tag;
+    const source = imageOf(this.opts.system);
+    const notice = this.opts.notice ?? this.opts.log;
+    this.image = await resolveImage(docker, source, notice, this.abort.signal);
+    // A user's image need not have `sleep` where the host has it; ours always do.
+    this.holderImage = isHostPathImage(source) ? this.image : (await ensureImage(docker, 'node', notice)).tag;
+    if (this.netExecMode === 'sidecar') this.nettoolsImage = (await ensureImage(docker, 'nettools', notice)).tag;
     this.checkStopping();
     const ports = await freePorts(this.nodes.length);
     this.nodes.forEach((n, i) => (this.node(n).hostPort = ports[i]!));
@@ -184,7 +196,7 @@ export class DockerCluster implements Cluster {
     const port = `${this.opts.system.port}/tcp`;
     const holder = await docker.createContainer({
       name: dockerNames.sandbox(this.runId, node),
-      Image: this.image,
+      Image: this.holderImage,
       Entrypoint: [sleepBinary()],
       Cmd: ['infinity'],
       Hostname: node,
@@ -205,14 +217,20 @@ export class DockerCluster implements Cluster {
     const volume = dockerNames.volume(this.runId, node);
     await docker.createVolume({ Name: volume, Labels: runLabels(this.runId, { [LABEL_NODE]: node }) });
     const ips = new Map(this.nodes.map((n) => [n, this.node(n).ip] as const));
-    const launch = this.opts.system.launch({ node, ips, port: this.opts.system.port, dataDir: DATA_DIR });
+    const launch = this.opts.system.launch({ node, ips, port: this.opts.system.port, dataDir: DATA_DIR, backend: 'docker' });
+    const source = imageOf(this.opts.system);
     const binds = [`${volume}:${DATA_DIR}`];
     // Node programs run this package's compiled JavaScript from the same path as on the host.
-    if (imageOf(this.opts.system) === 'node') binds.push(`${packageRoot}:${packageRoot}:ro`);
-    // A user's service runs from its workload file's directory, mounted at the same path.
-    if (launch.cwd !== undefined && !launch.cwd.startsWith(packageRoot)) binds.push(`${launch.cwd}:${launch.cwd}:ro`);
-    // libfaketime re-reads the offset file on every clock call: the host rewrites it.
-    if (this.opts.fakeTime) binds.push(`${this.hostDir}:${this.hostDir}:ro`);
+    if (source === 'node') binds.push(`${packageRoot}:${packageRoot}:ro`);
+    // A user's service without an image of its own runs from its workload file's directory,
+    // mounted at the same path; in a user's image, cwd is a path inside that image.
+    if (isHostPathImage(source) && launch.cwd !== undefined && !launch.cwd.startsWith(packageRoot)) binds.push(`${launch.cwd}:${launch.cwd}:ro`);
+    if (this.opts.fakeTime) {
+      // libfaketime re-reads the offset file on every clock call: the host rewrites it.
+      binds.push(`${this.hostDir}:${this.hostDir}:ro`);
+      // Our images carry the host's libfaketime; a user's (glibc) image gets it mounted.
+      if (!isHostPathImage(source)) binds.push(`${libfaketimePath()}:${libfaketimePath()}:ro`);
+    }
     const env = { ...launch.env, ...(this.opts.fakeTime ? fakeTimeEnv(this.clockFile(node)) : {}) };
     s.container = await docker.createContainer({
       name: dockerNames.node(this.runId, node),
@@ -244,9 +262,12 @@ export class DockerCluster implements Cluster {
     const deadline = Date.now() + timeout;
     const address = this.address(node);
     let checks = 0;
+    const ctx = { node, logFile: this.logs(node) };
     while (Date.now() < deadline) {
       this.checkStopping();
-      if (await this.opts.system.ready(address).catch(() => false)) return;
+      // A log-line probe reads the node's log file, which is a copy of the container's.
+      await this.syncLog(node);
+      if (await this.opts.system.ready(address, ctx).catch(() => false)) return;
       // Inspecting costs a round trip; a crashed node is worth noticing but not every 100 ms.
       if (++checks % 5 === 0) {
         const st = (await s.container!.inspect()).State;
@@ -382,6 +403,7 @@ export class DockerCluster implements Cluster {
 
   async teardown(): Promise<void> {
     this.stopping = true;
+    this.abort.abort();
     await this.setupDone.catch(() => undefined);
     if (this.created && this.docker) {
       // Frozen containers cannot be stopped; thaw them so their logs end cleanly.

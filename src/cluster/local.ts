@@ -152,7 +152,7 @@ export class LocalCluster implements Cluster {
     const s = this.node(node);
     if (this.isRunning(node)) return;
     const ips = new Map(this.nodes.map((n) => [n, this.ip(n)] as const));
-    const launch = this.opts.system.launch({ node, ips, port: this.opts.system.port, dataDir: s.dataDir });
+    const launch = this.opts.system.launch({ node, ips, port: this.opts.system.port, dataDir: s.dataDir, backend: 'local' });
     const logFile = this.logs(node);
     const env = { ...launch.env, ...(this.opts.fakeTime ? fakeTimeEnv(this.clockFile(node)) : {}) };
     // `ip netns exec` execs the program after entering the namespace, so the pid we hold

@@ -35,6 +35,11 @@ export default defineWorkload({
     clock: 'libc',
     // If one node is always the primary, name it: faults can then target it.
     // primary: 'n1',
+    // On --backend docker a Node service runs as is. For another runtime, give an image:
+    // a directory with a Dockerfile (it may start \`ARG FAULTLINE_DEBIAN\` and
+    // \`FROM \${FAULTLINE_DEBIAN}\`: Debian built locally, no registry), or a local tag.
+    // docker: { build: '.', command: ['./server', '--port', '{port}'], workdir: '/app' },
+    // docker: { image: 'my-service:dev' },
   },
 
   // EDIT: map the three operations onto your HTTP API. Values are [key, v]:

@@ -2,9 +2,11 @@
  * Turns a user's workload file into the same `Workload` the built-in ones are, so a user's
  * service runs through exactly the code path the built-in systems prove.
  */
+import { resolve } from 'node:path';
 import { linearizable, multiRegister } from '../checkers/linearizability/index.js';
 import type { Checker } from '../checkers/checker.js';
 import type { SystemSpec } from '../cluster/cluster.js';
+import type { ImageChoice, ImageSource } from '../cluster/images/catalog.js';
 import { eachThread, gen } from '../core/generator/index.js';
 import type { TestOptions } from '../core/test.js';
 import type { Workload } from '../core/workload.js';
@@ -13,20 +15,24 @@ import { FAULT_KINDS, faultCycle, healAll, isFaultKind, type FaultKind } from '.
 import { finalReads, registerOps } from '../workload-kit/register-ops.js';
 import { expand } from './placeholders.js';
 import { readyProbe } from './probes.js';
-import type { LaunchContext, WorkloadConfig } from './workload-config.js';
+import type { DockerServiceConfig, LaunchContext, WorkloadConfig } from './workload-config.js';
 
 /** A workload built from a file, remembering where it came from (for `faultline check`). */
 export interface UserWorkload extends Workload {
   configPath: string;
+  /** The service's own image on the Docker backend (`service.docker`), if it has one. */
+  image?: ImageSource;
 }
 
-function systemOf(config: WorkloadConfig, variant: string, baseDir: string): SystemSpec {
+function systemOf(config: WorkloadConfig, variant: string, baseDir: string, image: ImageSource | undefined): SystemSpec & ImageChoice {
   const s = config.service;
   const primary = s.primary;
+  const docker = s.docker;
   return {
     name: config.name,
     port: s.port,
-    launch({ node, ips, port, dataDir }) {
+    ...(image !== undefined ? { image } : {}),
+    launch({ node, ips, port, dataDir, backend }) {
       const all = [...ips].map(([n, ip]) => `${n}=${ip}:${port}`);
       const ctx: LaunchContext = {
         node,
@@ -38,10 +44,15 @@ function systemOf(config: WorkloadConfig, variant: string, baseDir: string): Sys
         nodesList: all.join(','),
         peersList: all.filter((e) => !e.startsWith(`${node}=`)).join(','),
       };
-      const argv = (typeof s.command === 'function' ? s.command(ctx) : s.command).map((a) => expand(a, ctx));
-      const envRaw = typeof s.env === 'function' ? s.env(ctx) : (s.env ?? {});
+      // In the service's own image, its own command and paths; elsewhere the host's.
+      const own = backend === 'docker' && docker !== undefined;
+      const command = (own ? docker.command : undefined) ?? s.command;
+      const envSpec = (own ? docker.env : undefined) ?? s.env;
+      const argv = (typeof command === 'function' ? command(ctx) : command).map((a) => expand(a, ctx));
+      const envRaw = typeof envSpec === 'function' ? envSpec(ctx) : (envSpec ?? {});
       const env = Object.fromEntries(Object.entries(envRaw).map(([k, v]) => [k, expand(v, ctx)]));
-      return { command: argv[0]!, args: argv.slice(1), env, cwd: baseDir };
+      const cwd = own ? docker.workdir : baseDir;
+      return { command: argv[0]!, args: argv.slice(1), env, ...(cwd !== undefined ? { cwd } : {}) };
     },
     ready: readyProbe(s.ready),
     ...(s.readyTimeout !== undefined ? { readyTimeoutMs: s.readyTimeout * 1000 } : {}),
@@ -52,17 +63,32 @@ function systemOf(config: WorkloadConfig, variant: string, baseDir: string): Sys
   };
 }
 
+function imageSource(name: string, d: DockerServiceConfig, baseDir: string): ImageSource {
+  if (d.image !== undefined) return { existing: d.image };
+  const b = typeof d.build === 'string' ? { context: d.build } : d.build!;
+  return {
+    dockerfile: {
+      name,
+      context: resolve(baseDir, b.context),
+      ...(b.dockerfile !== undefined ? { dockerfile: b.dockerfile } : {}),
+      ...(b.args !== undefined ? { args: b.args } : {}),
+    },
+  };
+}
+
 export function toWorkload(config: WorkloadConfig, configPath: string, baseDir: string): UserWorkload {
   const faults = config.faults ?? FAULT_KINDS;
+  const image = config.service.docker ? imageSource(config.name, config.service.docker, baseDir) : undefined;
   return {
     name: config.name,
     description: config.description ?? `user workload from ${configPath}`,
     variants: config.variants ?? ['default'],
     faults,
     configPath,
+    ...(image !== undefined ? { image } : {}),
     build(opts: TestOptions, nodes) {
       const kinds = opts.nemesis.filter(isFaultKind) as FaultKind[];
-      const system = systemOf(config, opts.variant, baseDir);
+      const system = systemOf(config, opts.variant, baseDir, image);
       return {
         system,
         client: config.client,

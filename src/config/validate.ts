@@ -53,6 +53,7 @@ export function validateWorkloadConfig(x: unknown, source: string): WorkloadConf
   if (s.readyTimeout !== undefined && !(typeof s.readyTimeout === 'number' && s.readyTimeout > 0)) fail('service.readyTimeout', 'a positive number of seconds', s.readyTimeout);
   if (s.clock !== undefined && s.clock !== 'libc' && s.clock !== 'static') fail('service.clock', '"libc" or "static"', s.clock);
   if (s.primary !== undefined && typeof s.primary !== 'string' && typeof s.primary !== 'function') fail('service.primary', 'a node name or a function', s.primary);
+  if (s.docker !== undefined) validateDocker(s.docker, fail, isObj);
   const client = c.client as Obj | undefined;
   if (!isObj(client) || typeof client.open !== 'function' || typeof client.invoke !== 'function') {
     fail('client', 'a Client (httpJsonClient(...), processClient(...) or an object with open/setup/invoke/teardown/close)', c.client);
@@ -64,4 +65,23 @@ export function validateWorkloadConfig(x: unknown, source: string): WorkloadConf
     fail('faults', `an array of ${FAULT_KINDS.join(', ')}`, c.faults);
   }
   return c as unknown as WorkloadConfig;
+}
+
+function validateDocker(d: unknown, fail: (path: string, expected: string, got: unknown) => never, isObj: (v: unknown) => v is Obj): void {
+  if (!isObj(d)) fail('service.docker', 'an object with image or build', d);
+  const o = d as Obj;
+  const isArgv = (v: unknown) => Array.isArray(v) && v.length > 0 && v.every((a) => typeof a === 'string');
+  const isStrings = (v: unknown) => isObj(v) && Object.values(v).every((x) => typeof x === 'string');
+  if ((o.image === undefined) === (o.build === undefined)) fail('service.docker', 'exactly one of image (a local image tag) or build (a Dockerfile directory)', d);
+  if (o.image !== undefined && (typeof o.image !== 'string' || !/^[\w][\w.\-/:@]*$/.test(o.image))) fail('service.docker.image', 'an image reference like "my-service:dev"', o.image);
+  if (o.build !== undefined && typeof o.build !== 'string') {
+    const b = o.build;
+    if (!isObj(b) || typeof b.context !== 'string') fail('service.docker.build', 'a directory, or { context, dockerfile?, args? }', b);
+    const bo = b as Obj;
+    if (bo.dockerfile !== undefined && typeof bo.dockerfile !== 'string') fail('service.docker.build.dockerfile', 'a path inside the context', bo.dockerfile);
+    if (bo.args !== undefined && !isStrings(bo.args)) fail('service.docker.build.args', 'an object of string values', bo.args);
+  }
+  if (o.command !== undefined && typeof o.command !== 'function' && !isArgv(o.command)) fail('service.docker.command', 'a non-empty array of strings (argv) or a function returning one', o.command);
+  if (o.env !== undefined && typeof o.env !== 'function' && !isStrings(o.env)) fail('service.docker.env', 'an object of string values', o.env);
+  if (o.workdir !== undefined && !(typeof o.workdir === 'string' && o.workdir.startsWith('/'))) fail('service.docker.workdir', 'an absolute path inside the image', o.workdir);
 }

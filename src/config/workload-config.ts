@@ -55,6 +55,31 @@ export interface ServiceConfig {
   clock?: 'libc' | 'static';
   /** The node acting as primary, if the design has a fixed one (enables primary-targeted faults). */
   primary?: string | ((nodes: readonly string[]) => string);
+  /**
+   * How nodes run on `--backend docker`. Without it, `command` runs in Faultline's node
+   * image (this host's node binary, no shell) from the workload file's directory, mounted
+   * read-only: enough for a Node service, not for one needing another runtime.
+   */
+  docker?: DockerServiceConfig;
+}
+
+/** A service's own image for the Docker backend: `image` or `build`, not both. */
+export interface DockerServiceConfig {
+  /** An image the local Docker engine already has (see `docker images`); nothing is pulled. */
+  image?: string;
+  /**
+   * A directory with a Dockerfile, relative to the workload file; Faultline builds it and
+   * tags it by content hash, rebuilding only when something in it changes. No registry is
+   * needed: a Dockerfile may start `ARG FAULTLINE_DEBIAN` then `FROM ${FAULTLINE_DEBIAN}`
+   * (Debian bookworm built locally), or use `FAULTLINE_NODE` (this host's node binary).
+   */
+  build?: string | { context: string; dockerfile?: string; args?: Readonly<Record<string, string>> };
+  /** The command inside the container. Default: `service.command`. Same placeholders; {dataDir} is /data. */
+  command?: readonly string[] | ((ctx: LaunchContext) => readonly string[]);
+  /** Environment inside the container. Default: `service.env`. */
+  env?: Readonly<Record<string, string>> | ((ctx: LaunchContext) => Readonly<Record<string, string>>);
+  /** Working directory inside the container. Default: the image's own WORKDIR. */
+  workdir?: string;
 }
 
 export interface WorkloadConfig {

@@ -89,6 +89,11 @@ export async function runTest(parsed: ParsedRun, out: NodeJS.WriteStream = proce
     system: parts.system,
     logDir: runFiles.nodes(runDir),
     log: (m: string) => logger.info(m),
+    // An image build can take minutes: show its steps to whoever is waiting.
+    notice: (m: string) => {
+      logger.info(m);
+      if (!parsed.quiet) out.write(`faultline: ${m}\n`);
+    },
     fakeTime: options.nemesis.includes('clock'),
   };
   const cluster: Cluster = options.backend === 'docker' ? new DockerCluster(clusterOptions) : new LocalCluster(clusterOptions);

@@ -22,6 +22,12 @@ describe('workload file validation', () => {
     [{ ...good, client: { get: () => 1 } }, /client: expected a Client/],
     [{ ...good, faults: ['partition', 'meteor'] }, /faults: expected an array of partition, kill/],
     [{ ...good, variants: [] }, /variants: expected a non-empty array of strings/],
+    [{ ...good, service: { ...good.service, docker: {} } }, /service\.docker: expected exactly one of image \(a local image tag\) or build/],
+    [{ ...good, service: { ...good.service, docker: { image: 'a:1', build: '.' } } }, /service\.docker: expected exactly one of image/],
+    [{ ...good, service: { ...good.service, docker: { image: 'has space' } } }, /service\.docker\.image: expected an image reference/],
+    [{ ...good, service: { ...good.service, docker: { build: { dockerfile: 'Dockerfile' } } } }, /service\.docker\.build: expected a directory, or \{ context/],
+    [{ ...good, service: { ...good.service, docker: { build: '.', workdir: 'app' } } }, /service\.docker\.workdir: expected an absolute path inside the image, got "app"/],
+    [{ ...good, service: { ...good.service, docker: { build: '.', command: 'python3 s.py' } } }, /service\.docker\.command: expected a non-empty array/],
     [undefined, /default export: expected defineWorkload/],
   ])('names the field and the expected type (%#)', (config, message) => {
     expect(() => validateWorkloadConfig(config, 'f.ts')).toThrow(message);

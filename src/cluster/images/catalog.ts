@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { FaultlineError } from '../../core/errors.js';
 import { libfaketimePath } from '../faketime.js';
+import type { DockerfileBuild } from './dockerfile.js';
 import { ensureRootfsImage, type EnsureResult, type RootfsRecipe } from './rootfs.js';
 
 export const IMAGE_NAMES = ['node', 'etcd', 'nettools'] as const;
@@ -19,16 +20,28 @@ export function sleepBinary(): string {
 }
 
 /**
- * A system spec may name the image its nodes run in; without one the Docker backend uses
- * `node` (the built-in systems are node programs). Kept beside the spec rather than in the
- * backend-neutral `SystemSpec` contract.
+ * Where a system's nodes come from on the Docker backend: a built-in image by name, an
+ * image the local engine already has, or a Dockerfile built here. The built-in systems
+ * are node programs, so without a choice the backend uses `node`. Kept beside the spec
+ * rather than in the backend-neutral `SystemSpec` contract.
  */
+export type ImageSource = ImageName | { existing: string } | { dockerfile: DockerfileBuild };
+
 export interface ImageChoice {
-  image?: ImageName;
+  image?: ImageSource;
 }
 
-export function imageOf(system: object): ImageName {
+export function imageOf(system: object): ImageSource {
   return (system as ImageChoice).image ?? 'node';
+}
+
+/**
+ * Built-in images carry this host's binaries at their host paths, so host directories
+ * (this package, a workload's folder) are mounted into them at the same paths; a user's
+ * image has its own filesystem and gets neither.
+ */
+export function isHostPathImage(source: ImageSource): source is ImageName {
+  return typeof source === 'string';
 }
 
 function findBinary(name: string, candidates: readonly string[], hint: string): string {

@@ -3,16 +3,26 @@
  * (node, etcd, nettools by default), skipping any whose hash already has an image.
  * Without names, an image whose binary is missing on this host is skipped with a note;
  * a name given explicitly must build. `debian` (debootstrap, minutes) is built only
- * when named.
+ * when named. `--config <file>` builds a workload file's own image (`service.docker`), so
+ * a CI job can build it in a step of its own before the tests.
  */
-import type Docker from 'dockerode';
 import { UsageError } from '../../core/errors.js';
-import { LABEL_IMAGE } from '../docker-names.js';
+import { loadWorkloadFile } from '../../config/load.js';
 import { connectDocker } from '../docker-connect.js';
 import { ensureImage, IMAGE_NAMES, isImageName, recipe, type ImageName } from './catalog.js';
 import { ensureDebianImage } from './debootstrap.js';
+import { pruneOlder } from './prune.js';
+import { resolveImage } from './resolve.js';
 
-export async function imagesCommand(args: readonly string[], out: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function imagesCommand(argv: readonly string[], out: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const at = argv.indexOf('--config');
+  if (at >= 0) {
+    const file = argv[at + 1];
+    if (file === undefined || file.startsWith('-')) throw new UsageError('--config needs a workload file: faultline images --config faultline.config.ts');
+    if (argv.length > 2) throw new UsageError('faultline images --config <file> takes nothing else');
+    return configImage(file, out);
+  }
+  const args = argv;
   for (const a of args) {
     if (!isImageName(a) && a !== 'debian') throw new UsageError(`unknown image "${a}"; images: ${IMAGE_NAMES.join(', ')}, debian`);
   }
@@ -44,21 +54,12 @@ export async function imagesCommand(args: readonly string[], out: NodeJS.Writabl
   return 0;
 }
 
-/**
- * Removes our images of the same name with another hash: built from binaries that have
- * since changed, nothing will ask for them again. One still used by a container stays.
- */
-async function pruneOlder(docker: Docker, current: string, say: (m: string) => void): Promise<void> {
-  const repo = current.slice(0, current.lastIndexOf(':'));
-  const ours = await docker.listImages({ filters: JSON.stringify({ label: [LABEL_IMAGE], reference: [repo] }) });
-  for (const img of ours) {
-    for (const tag of img.RepoTags ?? []) {
-      if (tag === current || !tag.startsWith(`${repo}:`)) continue;
-      await docker
-        .getImage(tag)
-        .remove()
-        .then(() => say(`removed outdated image ${tag}`))
-        .catch(() => undefined);
-    }
-  }
+async function configImage(file: string, out: NodeJS.WritableStream): Promise<number> {
+  const workload = await loadWorkloadFile(file);
+  if (!workload.image) throw new UsageError(`${file}: has no service.docker, so it runs in the node image: faultline images node`);
+  const docker = await connectDocker();
+  const t0 = Date.now();
+  const tag = await resolveImage(docker, workload.image, (m) => out.write(`faultline: ${m}\n`));
+  out.write(`faultline: image ${tag} ready in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+  return 0;
 }

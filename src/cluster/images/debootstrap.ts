@@ -58,7 +58,7 @@ export function debianHash(r: DebianRecipe): string {
   return createHash('sha256').update(JSON.stringify({ v: RECIPE_VERSION, variant: 'minbase', ...r, include: [...r.include].sort() })).digest('hex').slice(0, 16);
 }
 
-export async function ensureDebianImage(docker: Docker, recipe = defaultDebianRecipe(), log?: (m: string) => void): Promise<EnsureResult> {
+export async function ensureDebianImage(docker: Docker, recipe = defaultDebianRecipe(), log?: (m: string) => void, signal?: AbortSignal): Promise<EnsureResult> {
   const hash = debianHash(recipe);
   const tag = `faultline/debian:${hash}`;
   if (await imageExists(docker, tag)) return { tag, built: false };
@@ -68,7 +68,7 @@ export async function ensureDebianImage(docker: Docker, recipe = defaultDebianRe
   const stage = mkdtempSync(join(tmpdir(), 'faultline-debian-'));
   try {
     const include = recipe.include.length ? [`--include=${recipe.include.join(',')}`] : [];
-    const r = await run(['debootstrap', '--variant=minbase', ...include, recipe.suite, stage, recipe.mirror], 15 * 60_000);
+    const r = await run(['debootstrap', '--variant=minbase', ...include, recipe.suite, stage, recipe.mirror], 15 * 60_000, signal);
     if (r.exitCode !== 0) throw new FaultlineError(`debootstrap failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().split('\n').slice(-1)[0] ?? ''}`);
     await importDirectory(docker, stage, 'faultline/debian', hash);
   } finally {
