@@ -16,7 +16,7 @@
  * holder's namespace with `nsenter` when the harness is root, and otherwise in a one-shot
  * NET_ADMIN sidecar container sharing the holder's network (docker-sidecar.ts).
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -53,19 +53,29 @@ export interface DockerClusterOptions {
   /** How netExec reaches a node's namespace; default: nsenter as root, else a sidecar. */
   netExec?: NetExecMode;
   /**
-   * What `address()` gives clients: the port published on 127.0.0.1 (default; works with
-   * any engine), or the container's own IP (only where the host routes to the bridge).
-   * Docker's port proxy accepts a connection even when the node behind it is dead, so
-   * through it a crashed node looks like a reset (indeterminate) instead of a refusal
-   * (definitely not applied); container addresses keep that distinction.
-   * FAULTLINE_DOCKER_ADDRESS=container selects it from outside.
+   * What `address()` gives clients: the container's own IP, or the port published on
+   * 127.0.0.1. Docker's port proxy accepts a connection even when the node behind it is
+   * dead, so through it a crashed node looks like a reset (indeterminate) instead of a
+   * refusal (definitely not applied); container addresses keep that distinction, but only
+   * work where the harness shares the engine's network namespace. `auto` (the default)
+   * uses them when the run's bridge is one of this namespace's interfaces, which is exactly
+   * when its containers are routable from here. FAULTLINE_DOCKER_ADDRESS overrides.
    */
-  clientAddress?: 'published' | 'container';
+  clientAddress?: ClientAddressMode;
   /** Launch nodes under libfaketime so clock faults can skew them (see setClock). */
   fakeTime?: boolean;
 }
 
 export type NetExecMode = 'nsenter' | 'sidecar';
+export type ClientAddressMode = 'auto' | 'published' | 'container';
+
+function clientAddressMode(option: ClientAddressMode | undefined): ClientAddressMode {
+  const env = process.env.FAULTLINE_DOCKER_ADDRESS;
+  if (option) return option;
+  if (env === undefined || env === '') return 'auto';
+  if (env === 'auto' || env === 'published' || env === 'container') return env;
+  throw new FaultlineError(`FAULTLINE_DOCKER_ADDRESS must be auto, published or container, got "${env}"`);
+}
 
 /** nsenter needs root on the host; FAULTLINE_DOCKER_NETEXEC=sidecar forces the sidecar (tests). */
 export function defaultNetExecMode(): NetExecMode {
@@ -106,6 +116,7 @@ export class DockerCluster implements Cluster {
   /** Host directory of per-run files bind-mounted into nodes (clock offsets). */
   private readonly hostDir: string;
   private nodeImage = '';
+  private useContainerIps = false;
   private readonly helpers = new Set<Docker.Container>();
 
   /** Present only when nodes run under libfaketime (clock faults requested). */
@@ -179,6 +190,8 @@ export class DockerCluster implements Cluster {
       }
     }
     this.nodes.forEach((n, i) => (this.node(n).ip = `${this.subnet}.${11 + i}`));
+    const mode = clientAddressMode(this.opts.clientAddress);
+    this.useContainerIps = mode === 'container' || (mode === 'auto' && existsSync(`/sys/class/net/${dockerNames.bridge(this.runId)}`));
     mkdirSync(this.opts.logDir, { recursive: true });
     if (this.opts.fakeTime) {
       mkdirSync(this.hostDir, { recursive: true });
@@ -187,7 +200,7 @@ export class DockerCluster implements Cluster {
     await Promise.all(this.nodes.map((n) => this.createNode(n, network)));
     this.checkStopping();
     await Promise.all(this.nodes.map((n) => this.start(n)));
-    this.opts.log?.(`docker cluster of ${this.nodes.length} nodes on ${this.subnet}.0/24 ready in ${Date.now() - t0} ms`);
+    this.opts.log?.(`docker cluster of ${this.nodes.length} nodes on ${this.subnet}.0/24 ready in ${Date.now() - t0} ms; clients use ${this.clientAddressMode} addresses`);
   }
 
   private async createNode(node: string, network: string): Promise<void> {
@@ -393,8 +406,13 @@ export class DockerCluster implements Cluster {
 
   address(node: string): NodeAddress {
     const s = this.node(node);
-    if ((this.opts.clientAddress ?? process.env.FAULTLINE_DOCKER_ADDRESS) === 'container') return { host: s.ip, port: this.opts.system.port };
+    if (this.useContainerIps) return { host: s.ip, port: this.opts.system.port };
     return { host: '127.0.0.1', port: s.hostPort };
+  }
+
+  /** Which address clients get; decided once the run's network exists (see clientAddress). */
+  get clientAddressMode(): 'published' | 'container' {
+    return this.useContainerIps ? 'container' : 'published';
   }
 
   ip(node: string): string {

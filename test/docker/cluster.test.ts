@@ -21,7 +21,9 @@ import { requireDocker, skipDocker } from './docker-available.js';
 
 const runId = newRunId();
 const logDir = mkdtempSync(join(tmpdir(), 'fl-test-docker-'));
-const cluster = new DockerCluster({ runId, nodes: ['n1', 'n2', 'n3'], system: kvSystem('careful'), logDir });
+// Published ports explicitly: the path for engines whose bridge the harness cannot route to
+// (client-address.test.ts covers the container addresses used where it can).
+const cluster = new DockerCluster({ runId, nodes: ['n1', 'n2', 'n3'], system: kvSystem('careful'), logDir, clientAddress: 'published' });
 const test: TestRuntime = { runId, runDir: logDir, options: {} as TestOptions, cluster, log: pino({ level: 'silent' }), now: () => 0 };
 
 function url(node: string): string {
