@@ -1,6 +1,7 @@
 /**
  * The Docker backend: every node is a container on a user-defined bridge network of the
- * run, with a fixed IP in a /24 of its own and its client port published on 127.0.0.1.
+ * run, with a fixed IP in a /24 of its own and its client port published on 127.0.0.1
+ * (what clients use where the harness cannot route to that IP; see `clientAddress`).
  *
  * Each node is two containers. A *network holder* (`fl-<id>-<node>-net`, running `sleep`)
  * owns the node's network namespace — its IP, its published port and the partition rules
