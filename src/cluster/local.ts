@@ -23,6 +23,7 @@ import type { Cluster, ExecResult, HelperProcess, NodeAddress, SystemSpec } from
 import { names } from './names.js';
 import { must, run } from './sh.js';
 import { readTail } from './log-tail.js';
+import { signalGroup, trackGroup } from './process-group.js';
 
 export interface LocalClusterOptions {
   runId: string;
@@ -156,7 +157,8 @@ export class LocalCluster implements Cluster {
     const logFile = this.logs(node);
     const env = { ...launch.env, ...(this.opts.fakeTime ? fakeTimeEnv(this.clockFile(node)) : {}) };
     // `ip netns exec` execs the program after entering the namespace, so the pid we hold
-    // is the node's own pid: SIGKILL/SIGSTOP reach it directly.
+    // is the node's own pid, and with `detached` it leads a process group of its own that
+    // holds everything the node forks: kill, pause and resume signal the whole group.
     const proc = execa('ip', ['netns', 'exec', s.ns, launch.command, ...launch.args], {
       env,
       ...(launch.cwd !== undefined ? { cwd: launch.cwd } : {}),
@@ -164,9 +166,10 @@ export class LocalCluster implements Cluster {
       stdout: { file: logFile, append: true },
       stderr: { file: logFile, append: true },
       reject: false,
-      // Node processes must die with the harness, even on an uncaught crash.
-      cleanup: true,
+      detached: true,
     });
+    // Node processes must die with the harness, even on an uncaught crash.
+    trackGroup(proc);
     s.proc = proc;
     s.exited = proc.then(() => undefined, () => undefined);
     this.opts.log?.(`started ${node} (pid ${proc.pid}) in ${s.ns} at ${this.ip(node)}`);
@@ -191,16 +194,16 @@ export class LocalCluster implements Cluster {
   async kill(node: string): Promise<void> {
     const s = this.node(node);
     if (!s.proc || !this.isRunning(node)) return;
-    s.proc.kill('SIGKILL');
+    if (!signalGroup(s.proc.pid, 'SIGKILL')) s.proc.kill('SIGKILL');
     await s.exited;
   }
 
   async pause(node: string): Promise<void> {
-    this.node(node).proc?.kill('SIGSTOP');
+    signalGroup(this.node(node).proc?.pid, 'SIGSTOP');
   }
 
   async resume(node: string): Promise<void> {
-    this.node(node).proc?.kill('SIGCONT');
+    signalGroup(this.node(node).proc?.pid, 'SIGCONT');
   }
 
   isRunning(node: string): boolean {
@@ -269,8 +272,8 @@ export class LocalCluster implements Cluster {
     for (const node of this.nodes) {
       const p = this.state.get(node)?.proc;
       if (p && this.isRunning(node)) {
-        p.kill('SIGCONT');
-        p.kill('SIGTERM');
+        signalGroup(p.pid, 'SIGCONT');
+        signalGroup(p.pid, 'SIGTERM');
       }
     }
     await Promise.race([
@@ -279,7 +282,8 @@ export class LocalCluster implements Cluster {
     ]);
     for (const node of this.nodes) {
       const p = this.state.get(node)?.proc;
-      if (p && this.isRunning(node)) p.kill('SIGKILL');
+      // Members a dead leader left behind are killed with the namespace (removeRunNetwork).
+      if (p && this.isRunning(node)) signalGroup(p.pid, 'SIGKILL');
     }
     await Promise.all(this.nodes.map((n) => this.state.get(n)?.exited));
     for (const h of this.helpers) h.kill('SIGKILL');

@@ -1,0 +1,249 @@
+/**
+ * The list-append transactional checker, after Elle (Kingsbury & Alvaro, "Elle: Inferring
+ * Isolation Anomalies from Experimental Observations", VLDB 2020). A transaction is a list
+ * of micro-ops on keys whose values are lists:
+ *
+ *   ['append', k, v]   appends v (unique per key) to k's list
+ *   ['r', k, null]     reads k's whole list; the completion fills in [..., v]
+ *
+ * Because a read returns every element in order, it reveals the version order of its key:
+ * the longest read is the history of the key and every other read must be a prefix of it.
+ * That turns each read and append into ww, wr and rw dependencies between transactions
+ * without any clocks, and a cycle of dependencies is an anomaly no serializable system
+ * can produce (dependency-graph.ts classifies it). Besides cycles, the checker finds what
+ * needs no cycle:
+ *
+ *   incompatible-order  two reads of a key neither of which is a prefix of the other
+ *   duplicate-elements  a read that holds an element twice
+ *   G1a                 a read saw an append of a transaction that failed (aborted read)
+ *   G1b                 a read saw an append that its transaction later superseded in the
+ *                       same key (intermediate read)
+ *   internal            a transaction's read disagrees with its own earlier micro-ops
+ *   phantom-element     a read saw an element nobody tried to append
+ */
+import type { CompletedOp, Op } from '../../core/op.js';
+import { pairOps } from '../../core/history-reader.js';
+import type { Checker, CheckResult } from '../checker.js';
+import { DependencyGraph, findCycles, type Cycle } from './dependency-graph.js';
+
+export type MicroOp = ['append', unknown, unknown] | ['r', unknown, unknown[] | null];
+
+export interface Txn {
+  /** Position among the history's transactions; also the graph node. */
+  id: number;
+  op: CompletedOp;
+  /** The micro-ops as completed (reads filled in) for ok; as invoked otherwise. */
+  mops: MicroOp[];
+}
+
+export interface ListAppendAnomaly {
+  type: 'incompatible-order' | 'duplicate-elements' | 'G1a' | 'G1b' | 'internal' | 'phantom-element' | 'G0' | 'G1c' | 'G-single' | 'G2';
+  message: string;
+  /** History indices of the completions of the transactions involved. */
+  ops: number[];
+}
+
+export interface ListAppendResult extends CheckResult {
+  txnCount: number;
+  edgeCount: number;
+  anomalyTypes: string[];
+  anomalies: ListAppendAnomaly[];
+}
+
+const keyOf = (k: unknown): string => (typeof k === 'string' ? k : JSON.stringify(k));
+const elemOf = (v: unknown): string => JSON.stringify(v);
+const show = (k: unknown): string => keyOf(k);
+
+function micro(value: unknown): MicroOp[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const out: MicroOp[] = [];
+  for (const m of value) {
+    if (!Array.isArray(m) || m.length !== 3) return undefined;
+    const f = m[0];
+    if (f === 'append') out.push(['append', m[1], m[2]]);
+    else if (f === 'r') out.push(['r', m[1], Array.isArray(m[2]) ? (m[2] as unknown[]) : null]);
+    else return undefined;
+  }
+  return out;
+}
+
+/** The transactions of a history: client ops with f "txn" whose value is a micro-op list. */
+export function transactions(history: readonly Op[]): Txn[] {
+  const txns: Txn[] = [];
+  for (const op of pairOps(history)) {
+    if (op.process === 'nemesis' || op.f !== 'txn') continue;
+    const mops = micro(op.type === 'ok' ? op.result : op.value);
+    if (!mops) throw new Error(`op ${op.invoke.index}: a txn's value must be a list of ['append', k, v] or ['r', k, list] micro-ops`);
+    txns.push({ id: txns.length, op, mops });
+  }
+  return txns;
+}
+
+const ref = (t: Txn): number => (t.op.complete ?? t.op.invoke).index;
+
+interface Writer {
+  txn: Txn;
+  /** Whether the same transaction appended to the key again after this element. */
+  superseded: boolean;
+}
+
+export function checkListAppend(history: readonly Op[], o: { maxCycles?: number } = {}): ListAppendResult {
+  const txns = transactions(history);
+  const anomalies: ListAppendAnomaly[] = [];
+  const writers = new Map<string, Map<string, Writer>>(); // key -> element -> writer
+  const failed = new Map<string, Map<string, Txn>>();
+  for (const t of txns) {
+    const last = new Map<string, string>();
+    for (const [f, k, v] of t.mops) {
+      if (f !== 'append') continue;
+      const key = keyOf(k);
+      const table = t.op.type === 'fail' ? failed : writers;
+      let m = table.get(key);
+      if (!m) table.set(key, (m = new Map()));
+      const prev = last.get(key);
+      if (prev !== undefined && t.op.type !== 'fail') writers.get(key)!.get(prev)!.superseded = true;
+      if (t.op.type === 'fail') (m as Map<string, Txn>).set(elemOf(v), t);
+      else (m as Map<string, Writer>).set(elemOf(v), { txn: t, superseded: false });
+      last.set(key, elemOf(v));
+    }
+  }
+
+  // External reads (before the transaction's own appends to the key) reveal versions;
+  // later reads must agree with what the transaction itself did.
+  interface Read {
+    txn: Txn;
+    key: string;
+    rawKey: unknown;
+    list: string[];
+  }
+  const reads: Read[] = [];
+  for (const t of txns) {
+    if (t.op.type !== 'ok') continue;
+    const mine = new Map<string, string[] | undefined>(); // key -> list as this txn should see it (undefined: unknown prefix)
+    const own = new Map<string, string[]>();
+    for (const [f, k, v] of t.mops) {
+      const key = keyOf(k);
+      if (f === 'append') {
+        const known = mine.get(key);
+        if (known) known.push(elemOf(v));
+        let o2 = own.get(key);
+        if (!o2) own.set(key, (o2 = []));
+        o2.push(elemOf(v));
+        continue;
+      }
+      if (!Array.isArray(v)) continue;
+      const list = v.map(elemOf);
+      if (new Set(list).size !== list.length) {
+        anomalies.push({ type: 'duplicate-elements', message: `a read of key ${show(k)} holds an element twice: ${JSON.stringify(v)}`, ops: [ref(t)] });
+      }
+      const expected = mine.get(key);
+      const appended = own.get(key) ?? [];
+      const consistent = expected ? sameList(expected, list) : endsWith(list, appended);
+      if (!consistent) {
+        anomalies.push({
+          type: 'internal',
+          message: `a read of key ${show(k)} returned ${JSON.stringify(v)}, but the transaction's own earlier micro-ops imply ${expected ? `[${expected.join(',')}]` : `a list ending in [${appended.join(',')}]`}`,
+          ops: [ref(t)],
+        });
+      }
+      if (!own.has(key) && !mine.has(key)) reads.push({ txn: t, key, rawKey: k, list });
+      mine.set(key, [...list]);
+    }
+  }
+
+  // Version order per key: the longest read; every read must be its prefix.
+  const order = new Map<string, string[]>();
+  for (const r of reads) {
+    const cur = order.get(r.key);
+    if (!cur || r.list.length > cur.length) order.set(r.key, r.list);
+  }
+  const incompatible = new Set<string>();
+  for (const r of reads) {
+    const longest = order.get(r.key)!;
+    if (!isPrefix(r.list, longest) && !incompatible.has(r.key)) {
+      incompatible.add(r.key);
+      const other = reads.find((x) => x.key === r.key && x.list === longest)!;
+      anomalies.push({
+        type: 'incompatible-order',
+        message: `key ${show(r.rawKey)}: one read saw [${r.list.join(',')}], another [${longest.join(',')}]; neither is a prefix of the other, so no single order of appends explains both`,
+        ops: [ref(r.txn), ref(other.txn)],
+      });
+    }
+  }
+
+  for (const r of reads) {
+    for (const e of r.list) {
+      const f = failed.get(r.key)?.get(e);
+      if (f) anomalies.push({ type: 'G1a', message: `a read of key ${show(r.rawKey)} saw ${e}, appended by a transaction that failed`, ops: [ref(r.txn), ref(f)] });
+      else if (!writers.get(r.key)?.has(e)) anomalies.push({ type: 'phantom-element', message: `a read of key ${show(r.rawKey)} saw ${e}, which no transaction appended`, ops: [ref(r.txn)] });
+    }
+    const lastElem = r.list[r.list.length - 1];
+    const w = lastElem === undefined ? undefined : writers.get(r.key)?.get(lastElem);
+    if (w && w.superseded && w.txn !== r.txn) {
+      anomalies.push({ type: 'G1b', message: `a read of key ${show(r.rawKey)} ended at ${lastElem}, an intermediate state: its transaction appended to the key again afterwards`, ops: [ref(r.txn), ref(w.txn)] });
+    }
+  }
+
+  // Dependencies. Keys whose reads disagree have no version order to infer edges from.
+  const graph = new DependencyGraph();
+  for (const [key, list] of order) {
+    if (incompatible.has(key)) continue;
+    const ws = writers.get(key);
+    for (let i = 0; i + 1 < list.length; i++) {
+      const a = ws?.get(list[i]!);
+      const b = ws?.get(list[i + 1]!);
+      if (a && b) graph.add(a.txn.id, b.txn.id, 'ww', key);
+    }
+  }
+  for (const r of reads) {
+    if (incompatible.has(r.key)) continue;
+    const ws = writers.get(r.key);
+    const full = order.get(r.key)!;
+    const lastElem = r.list[r.list.length - 1];
+    if (lastElem !== undefined) {
+      const w = ws?.get(lastElem);
+      if (w) graph.add(w.txn.id, r.txn.id, 'wr', r.key);
+    }
+    const nextElem = full[r.list.length];
+    if (nextElem !== undefined) {
+      const w = ws?.get(nextElem);
+      if (w) graph.add(r.txn.id, w.txn.id, 'rw', r.key);
+    }
+  }
+  const cycles = findCycles(graph, o.maxCycles ?? 20);
+  for (const c of cycles) anomalies.push(describeCycle(c, txns));
+
+  const anomalyTypes = [...new Set(anomalies.map((a) => a.type))].sort();
+  return { valid: anomalies.length === 0, txnCount: txns.length, edgeCount: graph.edgeCount, anomalyTypes, anomalies };
+}
+
+function describeCycle(c: Cycle, txns: readonly Txn[]): ListAppendAnomaly {
+  const name = (id: number) => `T${ref(txns[id]!)}`;
+  const how: Record<string, string> = { ww: 'was overwritten by', wr: 'was read by', rw: 'read a version overwritten by' };
+  const text = c.steps.map((e) => `${name(e.from)} ${how[e.kind]} ${name(e.to)} (${e.kind} on ${e.key})`).join('; ');
+  return { type: c.anomaly, message: `${c.anomaly} cycle: ${text}`, ops: c.steps.map((e) => ref(txns[e.from]!)) };
+}
+
+function isPrefix(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length > b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && isPrefix(a, b);
+}
+
+function endsWith(list: readonly string[], tail: readonly string[]): boolean {
+  return tail.length <= list.length && tail.every((e, i) => list[list.length - tail.length + i] === e);
+}
+
+/** The checker: valid when no anomaly is found; reports each with the ops involved. */
+export function listAppend(o: { maxCycles?: number } = {}): Checker {
+  return {
+    name: 'list-append',
+    async check(history) {
+      return checkListAppend(history, o);
+    },
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * The list-append checker on hand-made histories, one per anomaly it names, and a
+ * property: any serial execution (some transactions failed or indeterminate) is valid.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { checkListAppend, type MicroOp } from '../../src/checkers/txn/list-append.js';
+import type { Op, OpType } from '../../src/core/op.js';
+
+type Done = { type: Exclude<OpType, 'invoke'>; mops: MicroOp[] };
+
+/** Transactions one after another, each invoked with reads blank and completed as given. */
+function history(txns: readonly Done[]): Op[] {
+  const ops: Op[] = [];
+  txns.forEach((t, i) => {
+    const invoke = t.mops.map(([f, k, v]) => (f === 'r' ? ['r', k, null] : [f, k, v]));
+    ops.push({ index: ops.length, type: 'invoke', process: i, f: 'txn', value: invoke, time: ops.length });
+    ops.push({ index: ops.length, type: t.type, process: i, f: 'txn', value: t.type === 'ok' ? t.mops : invoke, time: ops.length });
+  });
+  return ops;
+}
+const ok = (...mops: MicroOp[]): Done => ({ type: 'ok', mops });
+const a = (k: string, v: number): MicroOp => ['append', k, v];
+const r = (k: string, v: number[]): MicroOp => ['r', k, v];
+
+describe('list-append checker', () => {
+  it('accepts a serial history', () => {
+    const res = checkListAppend(history([ok(a('x', 1), r('x', [1])), ok(r('x', [1]), a('x', 2), a('y', 1)), ok(r('x', [1, 2]), r('y', [1]))]));
+    expect(res.valid).toBe(true);
+    expect(res.txnCount).toBe(3);
+    expect(res.edgeCount).toBeGreaterThan(0);
+  });
+
+  it('G0: two transactions whose appends land in opposite orders on two keys', () => {
+    const res = checkListAppend(history([ok(a('x', 1), a('y', 1)), ok(a('x', 2), a('y', 2)), ok(r('x', [1, 2]), r('y', [2, 1]))]));
+    expect(res.anomalyTypes).toEqual(['G0']);
+    expect(res.anomalies[0]!.message).toMatch(/^G0 cycle: T\d+ was overwritten by T\d+ \(ww on [xy]\); T\d+ was overwritten by T\d+ \(ww on [xy]\)$/);
+  });
+
+  it('G1c: each transaction read what the other wrote', () => {
+    const res = checkListAppend(history([ok(a('x', 1), r('y', [1])), ok(a('y', 1), r('x', [1]))]));
+    expect(res.anomalyTypes).toEqual(['G1c']);
+  });
+
+  it('G-single (read skew): a transaction saw one of two appends made together', () => {
+    // The last read fixes x's order; an append no read ever shows has no known place.
+    const res = checkListAppend(history([ok(a('x', 1), a('y', 1)), ok(r('x', []), r('y', [1])), ok(r('x', [1]))]));
+    expect(res.anomalyTypes).toEqual(['G-single']);
+    expect(checkListAppend(history([ok(a('x', 1), a('y', 1)), ok(r('x', []), r('y', [1]))])).valid).toBe(true);
+    expect(res.anomalies[0]!.message).toMatch(/read a version overwritten by/);
+  });
+
+  it('G2 (write skew): each transaction missed the other one\'s append', () => {
+    const res = checkListAppend(history([ok(r('x', []), r('y', []), a('x', 1)), ok(r('x', []), r('y', []), a('y', 1)), ok(r('x', [1]), r('y', [1]))]));
+    expect(res.anomalyTypes).toEqual(['G2']);
+    expect(res.anomalies[0]!.ops).toHaveLength(2);
+  });
+
+  it('G1a: a read saw the append of a failed transaction', () => {
+    const res = checkListAppend(history([{ type: 'fail', mops: [a('x', 1)] }, ok(r('x', [1]))]));
+    expect(res.anomalyTypes).toEqual(['G1a']);
+    expect(res.anomalies[0]!.ops).toEqual([3, 1]);
+  });
+
+  it('an indeterminate transaction may have committed: reading its append is fine', () => {
+    expect(checkListAppend(history([{ type: 'info', mops: [a('x', 1)] }, ok(r('x', [1]))])).valid).toBe(true);
+  });
+
+  it('G1b: a read saw an intermediate state of another transaction', () => {
+    const res = checkListAppend(history([ok(a('x', 1), a('x', 2)), ok(r('x', [1]))]));
+    expect(res.anomalyTypes).toContain('G1b');
+  });
+
+  it('incompatible orders, duplicates, phantoms and internal inconsistency', () => {
+    expect(checkListAppend(history([ok(a('x', 1)), ok(a('x', 2)), ok(r('x', [1, 2])), ok(r('x', [2, 1]))])).anomalyTypes).toEqual(['incompatible-order']);
+    expect(checkListAppend(history([ok(a('x', 1)), ok(r('x', [1, 1]))])).anomalyTypes).toContain('duplicate-elements');
+    expect(checkListAppend(history([ok(r('x', [9]))])).anomalyTypes).toEqual(['phantom-element']);
+    expect(checkListAppend(history([ok(a('x', 1)), ok(r('x', [1]), a('x', 2), r('x', [1]))])).anomalyTypes).toContain('internal');
+    expect(checkListAppend(history([ok(a('x', 1)), ok(r('x', [1]), r('x', []))])).anomalyTypes).toContain('internal');
+  });
+
+  it('names a value that is not a micro-op list', () => {
+    const bad: Op[] = [
+      { index: 0, type: 'invoke', process: 0, f: 'txn', value: [['write', 'x', 1]], time: 0 },
+      { index: 1, type: 'ok', process: 0, f: 'txn', value: [['write', 'x', 1]], time: 1 },
+    ];
+    expect(() => checkListAppend(bad)).toThrow(/op 0: a txn's value must be a list of \['append', k, v\] or \['r', k, list\] micro-ops/);
+  });
+
+  it('property: a serial execution is valid whatever fails or is indeterminate', () => {
+    const mop = fc.tuple(fc.constantFrom('append', 'r'), fc.constantFrom('x', 'y', 'z'));
+    const txn = fc.record({ mops: fc.array(mop, { minLength: 1, maxLength: 4 }), outcome: fc.constantFrom('ok', 'ok', 'ok', 'fail', 'info-applied', 'info-lost') });
+    fc.assert(
+      fc.property(fc.array(txn, { minLength: 1, maxLength: 30 }), (plan) => {
+        const state = new Map<string, number[]>();
+        let next = 1;
+        const done: Done[] = plan.map(({ mops, outcome }) => {
+          const applies = outcome === 'ok' || outcome === 'info-applied';
+          const local = new Map([...state].map(([k, v]) => [k, [...v]]));
+          const out: MicroOp[] = mops.map(([f, k]) => {
+            const list = local.get(k) ?? [];
+            if (f === 'r') return ['r', k, [...list]];
+            const v = next++;
+            local.set(k, [...list, v]);
+            return ['append', k, v];
+          });
+          if (applies) for (const [k, v] of local) state.set(k, v);
+          return { type: outcome === 'ok' ? 'ok' : outcome === 'fail' ? 'fail' : 'info', mops: out };
+        });
+        const res = checkListAppend(history(done));
+        expect(res.anomalies).toEqual([]);
+      }),
+      { numRuns: 500, seed: 7 },
+    );
+  });
+
+  it('property: hiding one committed append from a later read of two keys is caught', () => {
+    // T1 appends to x and y together; a later reader sees y's append but not x's: read skew.
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 5 }), (before) => {
+        const pre: Done[] = Array.from({ length: before }, (_, i) => ok(a('x', 100 + i)));
+        const xs = pre.map((_, i) => 100 + i);
+        const res = checkListAppend(history([...pre, ok(a('x', 1), a('y', 1)), ok(r('x', xs), r('y', [1])), ok(r('x', [...xs, 1]))]));
+        expect(res.anomalyTypes).toEqual(['G-single']);
+      }),
+      { numRuns: 20 },
+    );
+  });
+});
