@@ -52,6 +52,7 @@ export async function runTest(o: RunTestOptions): Promise<TestResult> {
     quiet: !o.verbose,
     help: false,
     ...(o.config !== undefined ? { config: o.config } : {}),
+    explicit: { nodes: o.nodes !== undefined, nemesis: o.nemesis !== undefined || schedule !== undefined, rate: o.rate !== undefined },
     options: {
       workload: o.workload ?? '',
       nodes: o.nodes ?? DEFAULTS.nodes,

@@ -68,7 +68,8 @@ function imageSource(name: string, d: DockerServiceConfig, baseDir: string): Ima
   const b = typeof d.build === 'string' ? { context: d.build } : d.build!;
   return {
     dockerfile: {
-      name,
+      // Kept apart from the built-in images' names, whatever a user calls the service.
+      name: `user-${name}`,
       context: resolve(baseDir, b.context),
       ...(b.dockerfile !== undefined ? { dockerfile: b.dockerfile } : {}),
       ...(b.args !== undefined ? { args: b.args } : {}),

@@ -47,6 +47,12 @@ export interface ParsedRun {
   config?: string;
   quiet: boolean;
   help: boolean;
+  /**
+   * Options the user set rather than left to defaults; a workload may adapt a default
+   * (a single-node system, faults it cannot take) but must refuse an explicit value.
+   * Absent means every option counts as explicit.
+   */
+  explicit?: { nodes: boolean; nemesis: boolean; rate: boolean };
 }
 
 /** Wraps parseArgs so its errors (unknown option, missing value) become one-line usage errors. */
@@ -101,5 +107,6 @@ export function parseRunArgs(argv: string[]): ParsedRun {
     ...(v.config !== undefined ? { config: v.config } : {}),
     quiet: v.quiet ?? false,
     help: v.help ?? false,
+    explicit: { nodes: v.nodes !== undefined, nemesis: v.nemesis !== undefined, rate: v.rate !== undefined },
   };
 }

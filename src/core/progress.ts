@@ -15,7 +15,8 @@ export class Progress {
 
   constructor(
     private readonly totalSeconds: number,
-    private readonly startMs: number,
+    /** When the main phase began; `start()` resets it, so setup (image builds) is not counted. */
+    private startMs: number,
     private readonly out: NodeJS.WriteStream = process.stderr,
     private readonly enabled = true,
   ) {
@@ -23,6 +24,7 @@ export class Progress {
   }
 
   start(): void {
+    this.startMs = Date.now();
     if (!this.enabled) return;
     this.timer = setInterval(() => this.render(), this.tty ? 250 : 1000);
     this.timer.unref();

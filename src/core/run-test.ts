@@ -46,12 +46,21 @@ export async function resolveTest(parsed: ParsedRun): Promise<{ workload: Worklo
   if (!workload.variants.includes(variant)) {
     throw new UsageError(`--variant for ${workload.name} must be one of ${workload.variants.join('|')}, got "${variant}"`);
   }
-  for (const k of parsed.options.nemesis) {
+  const explicit = parsed.explicit ?? { nodes: true, nemesis: true, rate: true };
+  // Defaults the workload cannot take become what it can; explicit values must fit.
+  const nemesis = explicit.nemesis ? parsed.options.nemesis : parsed.options.nemesis.filter((k) => workload.faults.includes(k));
+  for (const k of nemesis) {
     if (!isFaultKind(k) || !workload.faults.includes(k)) {
       throw new UsageError(`--nemesis: unknown fault "${k}" for ${workload.name}; available: ${workload.faults.join(',')} (or none)`);
     }
   }
-  return { workload, options: { ...parsed.options, workload: workload.name, variant } };
+  let nodes = parsed.options.nodes;
+  if (workload.maxNodes !== undefined && nodes > workload.maxNodes) {
+    if (explicit.nodes) throw new UsageError(`--nodes: ${workload.name} runs on at most ${workload.maxNodes} node(s), got ${nodes}; use --nodes ${workload.maxNodes}`);
+    nodes = workload.maxNodes;
+  }
+  const rate = !explicit.rate && workload.defaultRate !== undefined ? workload.defaultRate : parsed.options.rate;
+  return { workload, options: { ...parsed.options, nodes, nemesis, rate, workload: workload.name, variant } };
 }
 
 export async function runTest(parsed: ParsedRun, out: NodeJS.WriteStream = process.stderr): Promise<RunOutcome> {

@@ -31,6 +31,16 @@ export interface Workload {
   variants: readonly string[];
   /** Fault kinds this workload supports. */
   faults: readonly string[];
+  /**
+   * The most nodes the system can use (one for a server without replication). Without
+   * `--nodes` a run uses this many; asking for more is a usage error.
+   */
+  maxNodes?: number;
+  /**
+   * Ops per second when `--rate` is not given, for a workload whose anomalies need more
+   * concurrency than the general default (transactions must overlap to conflict).
+   */
+  defaultRate?: number;
   build(opts: TestOptions, nodes: readonly string[]): WorkloadParts;
   /** The checker, also used by `faultline check` on a stored run. */
   checker(opts: TestOptions): Checker;

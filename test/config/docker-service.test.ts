@@ -47,9 +47,9 @@ describe('service.docker', () => {
   });
 
   it('asks for a Dockerfile build in the resolved context, or for an existing image', () => {
-    expect(imageOf(systemFor(service))).toEqual({ dockerfile: { name: 'svc', context: '/repo/svc/image' } });
+    expect(imageOf(systemFor(service))).toEqual({ dockerfile: { name: 'user-svc', context: '/repo/svc/image' } });
     expect(imageOf(systemFor({ ...service, docker: { build: { context: '../ctx', dockerfile: 'Dockerfile.kv', args: { V: '1' } } } }))).toEqual({
-      dockerfile: { name: 'svc', context: '/repo/ctx', dockerfile: 'Dockerfile.kv', args: { V: '1' } },
+      dockerfile: { name: 'user-svc', context: '/repo/ctx', dockerfile: 'Dockerfile.kv', args: { V: '1' } },
     });
     expect(imageOf(systemFor({ ...service, docker: { image: 'svc:dev' } }))).toEqual({ existing: 'svc:dev' });
   });

@@ -47,6 +47,7 @@ export interface ListAppendResult extends CheckResult {
   txnCount: number;
   edgeCount: number;
   anomalyTypes: string[];
+  messages: string[];
   anomalies: ListAppendAnomaly[];
 }
 
@@ -214,7 +215,12 @@ export function checkListAppend(history: readonly Op[], o: { maxCycles?: number 
   for (const c of cycles) anomalies.push(describeCycle(c, txns));
 
   const anomalyTypes = [...new Set(anomalies.map((a) => a.type))].sort();
-  return { valid: anomalies.length === 0, txnCount: txns.length, edgeCount: graph.edgeCount, anomalyTypes, anomalies };
+  // One line per kind for the terminal summary: how many, and the first as an example.
+  const messages = anomalyTypes.map((t) => {
+    const of = anomalies.filter((a) => a.type === t);
+    return `${t} ×${of.length}, e.g. ${of[0]!.message}`;
+  });
+  return { valid: anomalies.length === 0, txnCount: txns.length, edgeCount: graph.edgeCount, anomalyTypes, messages, anomalies };
 }
 
 function describeCycle(c: Cycle, txns: readonly Txn[]): ListAppendAnomaly {

@@ -1,6 +1,6 @@
 /**
- * Builds a user's Dockerfile into the image their service's nodes run in, tagged
- * `faultline/user-<name>:<hash>` where the hash covers the context's bytes, the Dockerfile's
+ * Builds a Dockerfile into the image a system's nodes run in (a user's service, or a
+ * built-in one that needs packages), tagged `faultline/<name>:<hash>` where the hash covers the context's bytes, the Dockerfile's
  * name, the build arguments and the base images Faultline supplies: an unchanged service
  * is not rebuilt, a changed one always is.
  *
@@ -27,7 +27,7 @@ import { pruneOlder } from './prune.js';
 import { imageExists, type EnsureResult } from './rootfs.js';
 
 export interface DockerfileBuild {
-  /** Names the image: `faultline/user-<name>`. */
+  /** Names the image: `faultline/<name>` (`user-…` for a user's service). */
   name: string;
   /** The context directory (absolute). */
   context: string;
@@ -59,7 +59,7 @@ export async function ensureDockerfileImage(docker: Docker, b: DockerfileBuild, 
     .update(JSON.stringify({ v: 1, dockerfile, context: ctx.hash, args: Object.entries(args).sort() }))
     .digest('hex')
     .slice(0, 16);
-  const repo = `faultline/user-${b.name}`;
+  const repo = `faultline/${b.name}`;
   const tag = `${repo}:${hash}`;
   if (await imageExists(docker, tag)) return { tag, built: false };
   log?.(`building image ${tag} from ${join(b.context, dockerfile)} (${ctx.files.length} files in the context)`);
