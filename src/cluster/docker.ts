@@ -33,7 +33,7 @@ import { copyContainerLog, demux } from './docker-logs.js';
 import { dockerNames, LABEL_NODE, LABEL_ROLE, runLabels } from './docker-names.js';
 import { pickSubnet } from './docker-subnet.js';
 import { removeDockerRun } from './clean-docker.js';
-import { ensureImage, imageOf, isHostPathImage, sleepBinary } from './images/catalog.js';
+import { ensureImage, imageOf, isHostPathImage, sleepBinary, type ImageSource } from './images/catalog.js';
 import { resolveImage } from './images/resolve.js';
 import { sidecarExec } from './docker-sidecar.js';
 import { readTail } from './log-tail.js';
@@ -118,6 +118,8 @@ export class DockerCluster implements Cluster {
   private readonly hostDir: string;
   private nodeImage = '';
   private useContainerIps = false;
+  /** Where the nodes' image comes from (the system's choice, or the node image). */
+  private readonly source: ImageSource;
   private readonly helpers = new Set<Docker.Container>();
 
   /** Present only when nodes run under libfaketime (clock faults requested). */
@@ -129,6 +131,7 @@ export class DockerCluster implements Cluster {
     if (opts.fakeTime) this.setClock = async (node, offset) => this.writeClock(node, offset);
     this.runId = opts.runId;
     this.nodes = opts.nodes;
+    this.source = imageOf(opts.system);
     this.docker = opts.docker;
     this.netExecMode = opts.netExec ?? defaultNetExecMode();
     for (const node of opts.nodes) this.state.set(node, { ip: '', hostPort: 0, running: false });
@@ -159,11 +162,10 @@ export class DockerCluster implements Cluster {
     const t0 = Date.now();
     this.docker ??= await connectDocker();
     const docker = this.docker;
-    const source = imageOf(this.opts.system);
     const notice = this.opts.notice ?? this.opts.log;
-    this.image = await resolveImage(docker, source, notice, this.abort.signal);
+    this.image = await resolveImage(docker, this.source, notice, this.abort.signal);
     // A user's image need not have `sleep` where the host has it; ours always do.
-    this.holderImage = isHostPathImage(source) ? this.image : (await ensureImage(docker, 'node', notice)).tag;
+    this.holderImage = isHostPathImage(this.source) ? this.image : (await ensureImage(docker, 'node', notice)).tag;
     if (this.netExecMode === 'sidecar') this.nettoolsImage = (await ensureImage(docker, 'nettools', notice)).tag;
     this.checkStopping();
     const ports = await freePorts(this.nodes.length);
@@ -232,7 +234,7 @@ export class DockerCluster implements Cluster {
     await docker.createVolume({ Name: volume, Labels: runLabels(this.runId, { [LABEL_NODE]: node }) });
     const ips = new Map(this.nodes.map((n) => [n, this.node(n).ip] as const));
     const launch = this.opts.system.launch({ node, ips, port: this.opts.system.port, dataDir: DATA_DIR, backend: 'docker' });
-    const source = imageOf(this.opts.system);
+    const source = this.source;
     const binds = [`${volume}:${DATA_DIR}`];
     // Node programs run this package's compiled JavaScript from the same path as on the host.
     if (source === 'node') binds.push(`${packageRoot}:${packageRoot}:ro`);
@@ -243,7 +245,8 @@ export class DockerCluster implements Cluster {
       // libfaketime re-reads the offset file on every clock call: the host rewrites it.
       binds.push(`${this.hostDir}:${this.hostDir}:ro`);
       // Our images carry the host's libfaketime; a user's (glibc) image gets it mounted.
-      if (!isHostPathImage(source)) binds.push(`${libfaketimePath()}:${libfaketimePath()}:ro`);
+      const lib = libfaketimePath();
+      if (!isHostPathImage(source)) binds.push(`${lib}:${lib}:ro`);
     }
     const env = { ...launch.env, ...(this.opts.fakeTime ? fakeTimeEnv(this.clockFile(node)) : {}) };
     s.container = await docker.createContainer({
