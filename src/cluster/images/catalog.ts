@@ -7,6 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { FaultlineError } from '../../core/errors.js';
+import { packageRoot } from '../../core/paths.js';
 import { libfaketimePath } from '../faketime.js';
 import type { DockerfileBuild } from './dockerfile.js';
 import { ensureRootfsImage, type EnsureResult, type RootfsRecipe } from './rootfs.js';
@@ -91,6 +92,17 @@ function hostFaketime(): string[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * Built-in systems whose image is a Dockerfile in this package's `images/` (they need
+ * Debian packages, not just a host binary); `faultline images <name>` builds them ahead.
+ */
+export const DOCKERFILE_IMAGES = ['postgres'] as const;
+export type DockerfileImageName = (typeof DOCKERFILE_IMAGES)[number];
+
+export function dockerfileImage(name: DockerfileImageName): ImageSource {
+  return { dockerfile: { name, context: join(packageRoot, 'images', name) } };
 }
 
 export function isImageName(x: string): x is ImageName {

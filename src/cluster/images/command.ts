@@ -2,14 +2,14 @@
  * `faultline images [name…]`: builds the images workloads run in on the Docker backend
  * (node, etcd, nettools by default), skipping any whose hash already has an image.
  * Without names, an image whose binary is missing on this host is skipped with a note;
- * a name given explicitly must build. `debian` (debootstrap, minutes) is built only
- * when named. `--config <file>` builds a workload file's own image (`service.docker`), so
+ * a name given explicitly must build. `debian` (debootstrap, minutes) and the images of
+ * built-in systems that install Debian packages (`postgres`) are built only when named. `--config <file>` builds a workload file's own image (`service.docker`), so
  * a CI job can build it in a step of its own before the tests.
  */
 import { UsageError } from '../../core/errors.js';
 import { loadWorkloadFile } from '../../config/load.js';
 import { connectDocker } from '../docker-connect.js';
-import { ensureImage, IMAGE_NAMES, isImageName, recipe, type ImageName } from './catalog.js';
+import { DOCKERFILE_IMAGES, dockerfileImage, ensureImage, IMAGE_NAMES, recipe, type DockerfileImageName, type ImageName } from './catalog.js';
 import { ensureDebianImage } from './debootstrap.js';
 import { pruneOlder } from './prune.js';
 import { resolveImage } from './resolve.js';
@@ -23,14 +23,21 @@ export async function imagesCommand(argv: readonly string[], out: NodeJS.Writabl
     return configImage(file, out);
   }
   const args = argv;
+  const known = [...IMAGE_NAMES, 'debian', ...DOCKERFILE_IMAGES];
   for (const a of args) {
-    if (!isImageName(a) && a !== 'debian') throw new UsageError(`unknown image "${a}"; images: ${IMAGE_NAMES.join(', ')}, debian`);
+    if (!known.includes(a)) throw new UsageError(`unknown image "${a}"; images: ${known.join(', ')}`);
   }
   const explicit = args.length > 0;
   const wanted: (ImageName | 'debian')[] = explicit ? (args as ImageName[]) : [...IMAGE_NAMES];
   const docker = await connectDocker();
   const say = (m: string) => out.write(`faultline: ${m}\n`);
   for (const name of wanted) {
+    if ((DOCKERFILE_IMAGES as readonly string[]).includes(name)) {
+      const t0 = Date.now();
+      const tag = await resolveImage(docker, dockerfileImage(name as DockerfileImageName), say);
+      say(`image ${tag} ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      continue;
+    }
     if (name === 'debian') {
       const t0 = Date.now();
       const r = await ensureDebianImage(docker, undefined, say);

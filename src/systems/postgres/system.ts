@@ -15,8 +15,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { FaultlineError } from '../../core/errors.js';
 import type { SystemSpec } from '../../cluster/cluster.js';
-import type { ImageChoice } from '../../cluster/images/catalog.js';
-import { packageRoot } from '../../core/paths.js';
+import { dockerfileImage, type ImageChoice } from '../../cluster/images/catalog.js';
 
 export const POSTGRES_PORT = 5432;
 
@@ -60,7 +59,7 @@ export function postgresSystem(): SystemSpec & ImageChoice {
     name: 'postgres',
     port: POSTGRES_PORT,
     // On Docker, Debian's server in an image of its own (built once, by content hash).
-    image: { dockerfile: { name: 'postgres', context: join(packageRoot, 'images', 'postgres') } },
+    image: dockerfileImage('postgres'),
     launch: ({ dataDir, port, backend }) => ({
       command: 'sh',
       args: ['-c', LAUNCH, 'faultline-postgres', dataDir, String(port), backend === 'docker' ? IMAGE_BIN : postgresBin()],
