@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkListAppend, type MicroOp } from '../../src/checkers/txn/list-append.js';
 import type { Op, OpType } from '../../src/core/op.js';
+import { collectViolations } from '../../src/report/violations.js';
 
 type Done = { type: Exclude<OpType, 'invoke'>; mops: MicroOp[] };
 
@@ -59,7 +60,7 @@ describe('list-append checker', () => {
   it('G1a: a read saw the append of a failed transaction', () => {
     const res = checkListAppend(history([{ type: 'fail', mops: [a('x', 1)] }, ok(r('x', [1]))]));
     expect(res.anomalyTypes).toEqual(['G1a']);
-    expect(res.anomalies[0]!.ops).toEqual([3, 1]);
+    expect(res.anomalies[0]!.ops.map((o) => o.index)).toEqual([3, 1]);
   });
 
   it('an indeterminate transaction may have committed: reading its append is fine', () => {
@@ -77,6 +78,12 @@ describe('list-append checker', () => {
     expect(checkListAppend(history([ok(r('x', [9]))])).anomalyTypes).toEqual(['phantom-element']);
     expect(checkListAppend(history([ok(a('x', 1)), ok(r('x', [1]), a('x', 2), r('x', [1]))])).anomalyTypes).toContain('internal');
     expect(checkListAppend(history([ok(a('x', 1)), ok(r('x', [1]), r('x', []))])).anomalyTypes).toContain('internal');
+  });
+
+  it('cites its anomalies the way the report reads violations: kind, message, op indices', () => {
+    const res = checkListAppend(history([{ type: 'fail', mops: [a('x', 1)] }, ok(r('x', [1]))]));
+    const { violations } = collectViolations({ 'list-append': res });
+    expect(violations).toEqual([{ kind: 'G1a', message: res.anomalies[0]!.message, indices: [3, 1] }]);
   });
 
   it('names a value that is not a micro-op list', () => {

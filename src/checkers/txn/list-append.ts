@@ -39,11 +39,20 @@ export interface Txn {
   mops: MicroOp[];
 }
 
+export type AnomalyKind = 'incompatible-order' | 'duplicate-elements' | 'G1a' | 'G1b' | 'internal' | 'phantom-element' | 'G0' | 'G1c' | 'G-single' | 'G2';
+
+/** An op of the history, as checkers cite them (the report links `index` to its timeline). */
+export interface TxnRef {
+  index: number;
+  process: number | string;
+  f: string;
+}
+
 export interface ListAppendAnomaly {
-  type: 'incompatible-order' | 'duplicate-elements' | 'G1a' | 'G1b' | 'internal' | 'phantom-element' | 'G0' | 'G1c' | 'G-single' | 'G2';
+  kind: AnomalyKind;
   message: string;
-  /** History indices of the completions of the transactions involved. */
-  ops: number[];
+  /** The completions of the transactions involved. */
+  ops: TxnRef[];
 }
 
 export interface ListAppendResult extends CheckResult {
@@ -85,7 +94,8 @@ export function transactions(history: readonly Op[]): Txn[] {
   return txns;
 }
 
-const ref = (t: Txn): number => (t.op.complete ?? t.op.invoke).index;
+const index = (t: Txn): number => (t.op.complete ?? t.op.invoke).index;
+const ref = (t: Txn): TxnRef => ({ index: index(t), process: t.op.process, f: t.op.f });
 
 interface Writer {
   txn: Txn;
@@ -140,14 +150,14 @@ export function checkListAppend(history: readonly Op[], o: { maxCycles?: number 
       if (!Array.isArray(v)) continue;
       const list = v.map(elemOf);
       if (new Set(list).size !== list.length) {
-        anomalies.push({ type: 'duplicate-elements', message: `a read of key ${show(k)} holds an element twice: ${JSON.stringify(v)}`, ops: [ref(t)] });
+        anomalies.push({ kind: 'duplicate-elements', message: `a read of key ${show(k)} holds an element twice: ${JSON.stringify(v)}`, ops: [ref(t)] });
       }
       const expected = mine.get(key);
       const appended = own.get(key) ?? [];
       const consistent = expected ? sameList(expected, list) : endsWith(list, appended);
       if (!consistent) {
         anomalies.push({
-          type: 'internal',
+          kind: 'internal',
           message: `a read of key ${show(k)} returned ${JSON.stringify(v)}, but the transaction's own earlier micro-ops imply ${expected ? `[${expected.join(',')}]` : `a list ending in [${appended.join(',')}]`}`,
           ops: [ref(t)],
         });
@@ -170,7 +180,7 @@ export function checkListAppend(history: readonly Op[], o: { maxCycles?: number 
       incompatible.add(r.key);
       const other = reads.find((x) => x.key === r.key && x.list === longest)!;
       anomalies.push({
-        type: 'incompatible-order',
+        kind: 'incompatible-order',
         message: `key ${show(r.rawKey)}: one read saw [${r.list.join(',')}], another [${longest.join(',')}]; neither is a prefix of the other, so no single order of appends explains both`,
         ops: [ref(r.txn), ref(other.txn)],
       });
@@ -180,13 +190,13 @@ export function checkListAppend(history: readonly Op[], o: { maxCycles?: number 
   for (const r of reads) {
     for (const e of r.list) {
       const f = failed.get(r.key)?.get(e);
-      if (f) anomalies.push({ type: 'G1a', message: `a read of key ${show(r.rawKey)} saw ${e}, appended by a transaction that failed`, ops: [ref(r.txn), ref(f)] });
-      else if (!writers.get(r.key)?.has(e)) anomalies.push({ type: 'phantom-element', message: `a read of key ${show(r.rawKey)} saw ${e}, which no transaction appended`, ops: [ref(r.txn)] });
+      if (f) anomalies.push({ kind: 'G1a', message: `a read of key ${show(r.rawKey)} saw ${e}, appended by a transaction that failed`, ops: [ref(r.txn), ref(f)] });
+      else if (!writers.get(r.key)?.has(e)) anomalies.push({ kind: 'phantom-element', message: `a read of key ${show(r.rawKey)} saw ${e}, which no transaction appended`, ops: [ref(r.txn)] });
     }
     const lastElem = r.list[r.list.length - 1];
     const w = lastElem === undefined ? undefined : writers.get(r.key)?.get(lastElem);
     if (w && w.superseded && w.txn !== r.txn) {
-      anomalies.push({ type: 'G1b', message: `a read of key ${show(r.rawKey)} ended at ${lastElem}, an intermediate state: its transaction appended to the key again afterwards`, ops: [ref(r.txn), ref(w.txn)] });
+      anomalies.push({ kind: 'G1b', message: `a read of key ${show(r.rawKey)} ended at ${lastElem}, an intermediate state: its transaction appended to the key again afterwards`, ops: [ref(r.txn), ref(w.txn)] });
     }
   }
 
@@ -221,10 +231,10 @@ export function checkListAppend(history: readonly Op[], o: { maxCycles?: number 
   for (const c of cycles) anomalies.push(describeCycle(c, txns));
   const cyclesCapped = cycles.length >= maxCycles;
 
-  const anomalyTypes = [...new Set(anomalies.map((a) => a.type))].sort();
+  const anomalyTypes = [...new Set(anomalies.map((a) => a.kind))].sort();
   // One line per kind for the terminal summary: how many, and the first as an example.
   const messages = anomalyTypes.map((t) => {
-    const of = anomalies.filter((a) => a.type === t);
+    const of = anomalies.filter((a) => a.kind === t);
     return `${t} ×${of.length}, e.g. ${of[0]!.message}`;
   });
   if (cyclesCapped) messages.push(`(the cycle search stopped after ${maxCycles} cycles; there may be more)`);
@@ -232,10 +242,10 @@ export function checkListAppend(history: readonly Op[], o: { maxCycles?: number 
 }
 
 function describeCycle(c: Cycle, txns: readonly Txn[]): ListAppendAnomaly {
-  const name = (id: number) => `T${ref(txns[id]!)}`;
+  const name = (id: number) => `T${index(txns[id]!)}`;
   const how: Record<string, string> = { ww: 'was overwritten by', wr: 'was read by', rw: 'read a version overwritten by' };
   const text = c.steps.map((e) => `${name(e.from)} ${how[e.kind]} ${name(e.to)} (${e.kind} on ${e.key})`).join('; ');
-  return { type: c.anomaly, message: `${c.anomaly} cycle: ${text}`, ops: c.steps.map((e) => ref(txns[e.from]!)) };
+  return { kind: c.anomaly, message: `${c.anomaly} cycle: ${text}`, ops: c.steps.map((e) => ref(txns[e.from]!)) };
 }
 
 function isPrefix(a: readonly string[], b: readonly string[]): boolean {
