@@ -1,13 +1,14 @@
 /**
  * `faultline clean`: removes whatever runs left behind (a harness killed with SIGKILL, a
  * forced exit): processes in our namespaces, the namespaces with their bridges and
- * iptables rules, our veth ends, and temp dirs. Everything is found by the `fl-` prefix.
+ * iptables rules, our veth ends, temp dirs and subnet claims. Everything is found by the
+ * `fl-` prefix or the run id it records.
  */
 import { readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PREFIX, runIdOfNamespace } from './names.js';
-import { removeRunNetwork } from './local.js';
+import { releaseStaleClaims, removeRunNetwork } from './local.js';
 import { run } from './sh.js';
 import { forgetDeadRuns, isRunLive, unmarkRun } from './live-runs.js';
 
@@ -37,6 +38,7 @@ export async function cleanLocal(skipped: string[] = []): Promise<string[]> {
       removed.push(`dir ${join(tmpdir(), entry)}`);
     }
   }
+  removed.push(...releaseStaleClaims());
   for (const id of forgetDeadRuns()) removed.push(`pid file of run ${id}`);
   return removed;
 }

@@ -12,7 +12,7 @@
  * Requires root (or the user-namespace wrapper in `privileges.ts`, which makes us root in
  * a namespace of our own).
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isRunLive } from './live-runs.js';
 import { fakeTimeEnv } from './faketime.js';
 import { tmpdir } from 'node:os';
@@ -341,18 +341,41 @@ const SUBNET_CLAIMS = join(tmpdir(), 'faultline-subnets');
  * Reserves a subnet: mkdir is atomic, so of two runs only one succeeds. A claim left by a
  * run that is no longer alive (killed outright) and whose subnet has no route is reused.
  */
+/** A claim whose run is neither alive nor holding its veth (killed, or a test torn down early). */
+function isStaleClaim(claim: string): boolean {
+  let owner = '';
+  try {
+    owner = readFileSync(join(claim, 'run'), 'utf8').trim();
+  } catch {
+    return false; // being written right now by its owner
+  }
+  return owner !== '' && !isRunLive(owner) && !existsSync(`/proc/sys/net/ipv4/conf/${names.hostVeth(owner)}`);
+}
+
+/** Removes the subnet claims of runs that are gone (for `faultline clean`); returns them. */
+export function releaseStaleClaims(): string[] {
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(SUBNET_CLAIMS);
+  } catch {
+    return [];
+  }
+  const released: string[] = [];
+  for (const x of entries) {
+    const claim = join(SUBNET_CLAIMS, x);
+    if (!isStaleClaim(claim)) continue;
+    rmSync(claim, { recursive: true, force: true });
+    released.push(`subnet claim 10.213.${x}.0/24`);
+  }
+  return released;
+}
+
 function tryClaim(claim: string, runId: string): boolean {
   try {
     mkdirSync(claim);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    let owner = '';
-    try {
-      owner = readFileSync(join(claim, 'run'), 'utf8').trim();
-    } catch {
-      return false; // being written right now by its owner
-    }
-    if (owner === '' || isRunLive(owner) || existsSync(`/proc/sys/net/ipv4/conf/${names.hostVeth(owner)}`)) return false;
+    if (!isStaleClaim(claim)) return false;
     rmSync(claim, { recursive: true, force: true });
     try {
       mkdirSync(claim);

@@ -3,6 +3,7 @@
  * namespaces, iptables partitions, SIGKILL crashes, the real CLI. Needs root (CI is).
  */
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -98,6 +99,7 @@ describe('register workload end to end', () => {
     const early = await cli(['clean']);
     expect(early.stderr).toMatch(new RegExp(`left run ${runId} alone`));
     expect(namespacesOf(runId).length).toBeGreaterThan(0);
+    expect(subnetClaimsOf(runId)).toHaveLength(1);
     child.kill('SIGKILL');
     await done;
     expect(namespacesOf(runId).length).toBeGreaterThan(0);
@@ -106,8 +108,22 @@ describe('register workload end to end', () => {
     expect(r.stderr).toMatch(new RegExp(`removed netns fl-${runId}-hub`));
     expect(namespacesOf(runId)).toEqual([]);
     expect(kvProcesses(runId)).toBe('');
+    expect(subnetClaimsOf(runId)).toEqual([]);
     // The history of the killed run is still readable and checkable.
     const check = await cli(['check', resolve(repoRoot, runDirOf(stderr))]);
     expect([0, 1, 2]).toContain(check.code);
   });
 });
+
+/** The subnets a run has claimed (local.ts: one directory per subnet naming its run). */
+function subnetClaimsOf(runId: string): string[] {
+  const dir = join(tmpdir(), 'faultline-subnets');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((x) => {
+    try {
+      return readFileSync(join(dir, x, 'run'), 'utf8').trim() === runId;
+    } catch {
+      return false;
+    }
+  });
+}
