@@ -11,7 +11,7 @@ import { PostgresAppendClient, type Isolation } from '../src/clients/postgres-ap
 import type { Workload } from '../src/core/workload.js';
 import { basicNemesis } from '../src/nemesis/basic.js';
 import { faultCycle, healAll, isFaultKind, type FaultKind } from '../src/nemesis/schedule.js';
-import { POSTGRES_PORT, postgresSystem } from '../src/systems/postgres/system.js';
+import { POSTGRES_PORT, postgresSystem, requireLocalPostgres } from '../src/systems/postgres/system.js';
 import { listAppendTxns } from '../src/workload-kit/list-append-ops.js';
 
 export const workload: Workload = {
@@ -25,6 +25,7 @@ export const workload: Workload = {
   // (read committed passed 15 s runs at 50/s and failed them at 1000/s).
   defaultRate: 1000,
   build(opts, nodes) {
+    if (opts.backend === 'local') requireLocalPostgres();
     const kinds = opts.nemesis.filter(isFaultKind) as FaultKind[];
     return {
       system: postgresSystem(),

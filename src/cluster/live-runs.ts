@@ -5,10 +5,10 @@
  * parallel CI job).
  */
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sharedStateDir } from './names.js';
 
-const dir = () => join(tmpdir(), 'faultline-runs');
+const dir = () => sharedStateDir('runs');
 const file = (runId: string) => join(dir(), `${runId}.pid`);
 
 export function markRunLive(runId: string): void {

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { FaultlineError } from '../core/errors.js';
 import type { Cluster, ExecResult, HelperProcess, NodeAddress, SystemSpec } from './cluster.js';
-import { names } from './names.js';
+import { names, sharedStateDir } from './names.js';
 import { must, run } from './sh.js';
 import { readTail } from './log-tail.js';
 import { signalGroup, trackGroup } from './process-group.js';
@@ -335,7 +335,7 @@ export async function removeRunNetwork(runId: string): Promise<string[]> {
 }
 
 /** Where runs reserve their subnets (one directory per subnet, holding the run id). */
-const SUBNET_CLAIMS = join(tmpdir(), 'faultline-subnets');
+const SUBNET_CLAIMS = sharedStateDir('subnets');
 
 /**
  * Reserves a subnet: mkdir is atomic, so of two runs only one succeeds. A claim left by a

@@ -1,9 +1,9 @@
 /** Importers of other tools' histories, and `faultline check --format ... FILE`. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { checkFile } from '../../src/checkers/import/check-file.js';
 import { Keyword, readEdn, toPlain } from '../../src/checkers/import/edn.js';
 import { formatByName, formatForFile, importHistoryFile } from '../../src/checkers/import/index.js';
@@ -12,6 +12,7 @@ import { UsageError } from '../../src/core/errors.js';
 
 const dataDir = path.resolve(fileURLToPath(new URL('../..', import.meta.url)), '../shared/data/porcupine');
 const tmp = mkdtempSync(path.join(tmpdir(), 'faultline-import-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const file = (name: string, text: string): string => {
   const p = path.join(tmp, name);
   writeFileSync(p, text);

@@ -10,7 +10,7 @@
  * the server under that user with `setpriv`, so the pid the backend signals is the
  * server's own (and its process group holds the backends it forks).
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { FaultlineError } from '../../core/errors.js';
@@ -50,6 +50,30 @@ fi
 exec setpriv --reuid=postgres --regid=postgres --init-groups "$3/postgres" -D "$D" -p "$2" \\
   -c listen_addresses='*' -c unix_socket_directories="$D" -c fsync=on -c synchronous_commit=on \\
   -c max_connections=100 -c deadlock_timeout=100ms`;
+
+/**
+ * The local backend starts the server as the `postgres` user, which takes real root: in a
+ * user namespace (Faultline's fallback for a normal user) only uid 0 is mapped, so the
+ * switch would fail at the first start with a cryptic setpriv error. Say so up front.
+ */
+export function requireLocalPostgres(): void {
+  postgresBin();
+  let passwd = '';
+  try {
+    passwd = readFileSync('/etc/passwd', 'utf8');
+  } catch {
+    /* checked below */
+  }
+  if (!/^postgres:/m.test(passwd)) throw new FaultlineError('the postgres workload needs the postgres user that Debian\'s postgresql package creates: apt-get install -y postgresql');
+  let uidMap = '';
+  try {
+    uidMap = readFileSync('/proc/self/uid_map', 'utf8').trim();
+  } catch {
+    /* not Linux: the namespace check fails anyway */
+  }
+  const fullRoot = process.getuid?.() === 0 && /^0\s+0\s+4294967295$/.test(uidMap);
+  if (!fullRoot) throw new FaultlineError('the postgres workload on the local backend needs root (the server must be started as the postgres user): run it as root, or use --backend docker');
+}
 
 /** Where images/postgres/Dockerfile links the server's bin directory. */
 const IMAGE_BIN = '/opt/postgres-bin';
