@@ -28,7 +28,8 @@ commands:
   check <run-dir>            re-check a stored history (e.g. reports/register/<timestamp>)
   check --format <f> [--model m] [--full] [--out file] FILE
                              check a history another tool recorded (jsonl, jepsen-edn,
-                             porcupine-etcd, porcupine-kv)
+                             porcupine-etcd, porcupine-kv); --model list-append checks
+                             transactions for isolation anomalies instead
   clean                      remove namespaces, processes, temp dirs and containers left by killed runs
   images [name…]             build the Docker backend's images (node, etcd, nettools; no registry, cached by hash)
   images --config <file>     build a workload file's own image (service.docker)

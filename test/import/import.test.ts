@@ -139,6 +139,38 @@ describe('checkFile (faultline check --format ... FILE)', () => {
     expect(out.text()).toMatch(/UNKNOWN[\s\S]*key \(all\): unknown \(timeout\)/);
   });
 
+  it('checks a Jepsen list-append history for isolation anomalies (--model list-append)', async () => {
+    // Write skew: each transaction read both keys empty and appended to one of them.
+    const skew = file(
+      'skew.edn',
+      [
+        '{:process 0, :type :invoke, :f :txn, :value [[:r :x nil] [:r :y nil] [:append :x 1]]}',
+        '{:process 1, :type :invoke, :f :txn, :value [[:r :x nil] [:r :y nil] [:append :y 1]]}',
+        '{:process 0, :type :ok, :f :txn, :value [[:r :x []] [:r :y []] [:append :x 1]]}',
+        '{:process 1, :type :ok, :f :txn, :value [[:r :x []] [:r :y []] [:append :y 1]]}',
+        '{:process 2, :type :invoke, :f :txn, :value [[:r :x nil] [:r :y nil]]}',
+        '{:process 2, :type :ok, :f :txn, :value [[:r :x [1]] [:r :y [1]]]}',
+      ].join('\n'),
+    );
+    const out = sink();
+    const r = await checkFile({ file: skew, format: formatByName('jepsen-edn'), model: 'list-append' }, out.stream);
+    expect(r.exitCode).toBe(1);
+    expect(out.text()).toMatch(/skew\.edn \(jepsen-edn, model list-append\): INVALID\n {2}list-append: INVALID \(3 transactions, \d+ dependencies\)\n {4}G2 ×1, e\.g\. G2 cycle: /);
+    // The same transactions one after the other: the second sees the first's append.
+    const serial = file(
+      'serial.edn',
+      [
+        '{:process 0, :type :invoke, :f :txn, :value [[:r :x nil] [:append :x 1]]}',
+        '{:process 0, :type :ok, :f :txn, :value [[:r :x []] [:append :x 1]]}',
+        '{:process 1, :type :invoke, :f :txn, :value [[:r :x nil] [:append :y 1]]}',
+        '{:process 1, :type :ok, :f :txn, :value [[:r :x [1]] [:append :y 1]]}',
+      ].join('\n'),
+    );
+    expect((await checkFile({ file: serial, format: formatByName('jepsen-edn'), model: 'list-append' }, sink().stream)).exitCode).toBe(0);
+    const registers = file('regs.edn', '{:process 0, :type :invoke, :f :txn, :value 1}\n{:process 0, :type :ok, :f :txn, :value 1}\n');
+    await expect(checkFile({ file: registers, format: formatByName('jepsen-edn'), model: 'list-append' })).rejects.toThrow(/regs\.edn: does not fit model list-append: op 0: a txn's value must be a list/);
+  });
+
   it('refuses a missing or unknown model and a history the model cannot read', async () => {
     const f = file('reg.edn', '{:process 0, :type :invoke, :f :write, :value 1}\n{:process 0, :type :ok, :f :write, :value 1}\n');
     await expect(checkFile({ file: f, format: formatByName('jepsen-edn') })).rejects.toThrow(/--model is required for --format jepsen-edn/);

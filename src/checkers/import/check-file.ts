@@ -8,6 +8,7 @@ import type { Validity } from '../checker.js';
 import { FaultlineError, UsageError } from '../../core/errors.js';
 import { checkLinearizable, models, modelByName, type LinearizabilityResult } from '../linearizability/index.js';
 import { importHistoryFile, type Format } from './index.js';
+import { checkListAppend, type ListAppendResult } from '../txn/list-append.js';
 
 export interface CheckFileOptions {
   file: string;
@@ -26,10 +27,15 @@ export interface CheckFileOutcome {
   results: Record<string, unknown>;
 }
 
+/** Not a linearizability model: transactions checked for isolation anomalies (Elle's list-append). */
+const LIST_APPEND = 'list-append';
+const modelNames = () => [...Object.keys(models), LIST_APPEND].join(', ');
+
 export async function checkFile(opts: CheckFileOptions, out: NodeJS.WritableStream = process.stderr): Promise<CheckFileOutcome> {
   const modelName = opts.model ?? opts.format.model;
-  if (modelName === undefined) throw new UsageError(`--model is required for --format ${opts.format.name}; models: ${Object.keys(models).join(', ')}`);
-  if (!models[modelName]) throw new UsageError(`unknown --model "${modelName}"; models: ${Object.keys(models).join(', ')}`);
+  if (modelName === undefined) throw new UsageError(`--model is required for --format ${opts.format.name}; models: ${modelNames()}`);
+  if (modelName === LIST_APPEND) return checkListAppendFile(opts, out);
+  if (!models[modelName]) throw new UsageError(`unknown --model "${modelName}"; models: ${modelNames()}`);
   const model = modelByName(modelName);
   const { ops, truncated } = importHistoryFile(opts.file, opts.format);
   const started = Date.now();
@@ -55,15 +61,39 @@ export async function checkFile(opts: CheckFileOptions, out: NodeJS.WritableStre
     checkMs: Date.now() - started,
     linearizability: lin,
   };
-  if (opts.out !== undefined) {
-    try {
-      writeFileSync(opts.out, JSON.stringify(results, null, 2) + '\n');
-    } catch (e) {
-      throw new UsageError(`cannot write ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-    }
-  }
+  writeResults(opts.out, results);
   out.write(summarizeFile(results, lin, opts.out) + '\n');
   return { valid: lin.valid, exitCode: lin.valid === true ? 0 : lin.valid === false ? 1 : 2, results };
+}
+
+function writeResults(path: string | undefined, results: unknown): void {
+  if (path === undefined) return;
+  try {
+    writeFileSync(path, JSON.stringify(results, null, 2) + '\n');
+  } catch (e) {
+    throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}
+
+/** A history of `txn` ops (Jepsen's list-append workload, or ours) judged for anomalies. */
+async function checkListAppendFile(opts: CheckFileOptions, out: NodeJS.WritableStream): Promise<CheckFileOutcome> {
+  const { ops, truncated } = importHistoryFile(opts.file, opts.format);
+  const started = Date.now();
+  let la: ListAppendResult;
+  try {
+    la = checkListAppend(ops);
+  } catch (e) {
+    throw new UsageError(`${opts.file}: does not fit model ${LIST_APPEND}: ${(e as Error).message}`);
+  }
+  const results = { valid: la.valid, file: opts.file, format: opts.format.name, model: LIST_APPEND, historyOps: ops.length, truncated, checkedAt: new Date().toISOString(), checkMs: Date.now() - started, [LIST_APPEND]: la };
+  writeResults(opts.out, results);
+  const lines = [`faultline: ${opts.file} (${opts.format.name}, model ${LIST_APPEND}): ${la.valid ? 'VALID' : 'INVALID'}`];
+  lines.push(`  ${LIST_APPEND}: ${la.valid ? 'valid' : 'INVALID'} (${la.txnCount} transactions, ${la.edgeCount} dependencies)`);
+  for (const m of la.messages.slice(0, 5)) lines.push(`    ${m}`);
+  if (truncated) lines.push('  note: the history ended in a partial line (a crashed run); it was dropped');
+  if (opts.out !== undefined) lines.push(`  results: ${opts.out}`);
+  out.write(lines.join('\n') + '\n');
+  return { valid: la.valid, exitCode: la.valid ? 0 : 1, results };
 }
 
 /** The verdict in the shape of a run's summary (core/check-run.ts). */
