@@ -6,10 +6,11 @@
  * built-in systems that install Debian packages (`postgres`) are built only when named. `--config <file>` builds a workload file's own image (`service.docker`), so
  * a CI job can build it in a step of its own before the tests.
  */
+import type Docker from 'dockerode';
 import { UsageError } from '../../core/errors.js';
 import { loadWorkloadFile } from '../../config/load.js';
 import { connectDocker } from '../docker-connect.js';
-import { DOCKERFILE_IMAGES, dockerfileImage, ensureImage, IMAGE_NAMES, recipe, type DockerfileImageName, type ImageName } from './catalog.js';
+import { DOCKERFILE_IMAGES, dockerfileImage, ensureImage, IMAGE_NAMES, recipe, type DockerfileImageName, type ImageName, type ImageSource } from './catalog.js';
 import { ensureDebianImage } from './debootstrap.js';
 import { pruneOlder } from './prune.js';
 import { resolveImage } from './resolve.js';
@@ -33,9 +34,7 @@ export async function imagesCommand(argv: readonly string[], out: NodeJS.Writabl
   const say = (m: string) => out.write(`faultline: ${m}\n`);
   for (const name of wanted) {
     if ((DOCKERFILE_IMAGES as readonly string[]).includes(name)) {
-      const t0 = Date.now();
-      const tag = await resolveImage(docker, dockerfileImage(name as DockerfileImageName), say);
-      say(`image ${tag} ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      await readyImage(docker, dockerfileImage(name as DockerfileImageName), say);
       continue;
     }
     if (name === 'debian') {
@@ -64,9 +63,13 @@ export async function imagesCommand(argv: readonly string[], out: NodeJS.Writabl
 async function configImage(file: string, out: NodeJS.WritableStream): Promise<number> {
   const workload = await loadWorkloadFile(file);
   if (!workload.image) throw new UsageError(`${file}: has no service.docker, so it runs in the node image: faultline images node`);
-  const docker = await connectDocker();
-  const t0 = Date.now();
-  const tag = await resolveImage(docker, workload.image, (m) => out.write(`faultline: ${m}\n`));
-  out.write(`faultline: image ${tag} ready in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+  await readyImage(await connectDocker(), workload.image, (m) => out.write(`faultline: ${m}\n`));
   return 0;
+}
+
+/** Builds (or finds) the image `source` names and says how long that took. */
+async function readyImage(docker: Docker, source: ImageSource, say: (m: string) => void): Promise<void> {
+  const t0 = Date.now();
+  const tag = await resolveImage(docker, source, say);
+  say(`image ${tag} ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
