@@ -108,19 +108,26 @@ export function checkListAppend(history: readonly Op[], o: { maxCycles?: number 
   const anomalies: ListAppendAnomaly[] = [];
   const writers = new Map<string, Map<string, Writer>>(); // key -> element -> writer
   const failed = new Map<string, Map<string, Txn>>();
+  const inner = <V>(table: Map<string, Map<string, V>>, key: string): Map<string, V> => {
+    let m = table.get(key);
+    if (!m) table.set(key, (m = new Map()));
+    return m;
+  };
   for (const t of txns) {
-    const last = new Map<string, string>();
+    // A failed transaction's appends can only be seen by an aborted read (G1a).
+    if (t.op.type === 'fail') {
+      for (const [f, k, v] of t.mops) if (f === 'append') inner(failed, keyOf(k)).set(elemOf(v), t);
+      continue;
+    }
+    const last = new Map<string, Writer>();
     for (const [f, k, v] of t.mops) {
       if (f !== 'append') continue;
       const key = keyOf(k);
-      const table = t.op.type === 'fail' ? failed : writers;
-      let m = table.get(key);
-      if (!m) table.set(key, (m = new Map()));
+      const w: Writer = { txn: t, superseded: false };
       const prev = last.get(key);
-      if (prev !== undefined && t.op.type !== 'fail') writers.get(key)!.get(prev)!.superseded = true;
-      if (t.op.type === 'fail') (m as Map<string, Txn>).set(elemOf(v), t);
-      else (m as Map<string, Writer>).set(elemOf(v), { txn: t, superseded: false });
-      last.set(key, elemOf(v));
+      if (prev) prev.superseded = true;
+      inner(writers, key).set(elemOf(v), w);
+      last.set(key, w);
     }
   }
 
