@@ -8,6 +8,7 @@ import { compose, type CheckResult, type Validity } from '../checkers/checker.js
 import { perf } from '../checkers/perf.js';
 import { reportAfterCheck } from '../report/check-hook.js';
 import { UsageError } from './errors.js';
+import { toJson } from './exact-json.js';
 import { readHistoryFile } from './history-reader.js';
 import { runFiles } from './run-dir.js';
 import type { TestOptions } from './test.js';
@@ -43,7 +44,7 @@ export async function checkRun(runDir: string, out: NodeJS.WritableStream = proc
   const started = Date.now();
   const results = await checker.check(ops, { runDir, options: options as unknown as Record<string, unknown>, timeoutMs: options.checkerTimeout * 1000 });
   const doc = { ...results, historyOps: ops.length, truncated, checkedAt: new Date().toISOString(), checkMs: Date.now() - started };
-  writeFileSync(runFiles.results(runDir), JSON.stringify(doc, null, 2) + '\n');
+  writeFileSync(runFiles.results(runDir), toJson(doc, 2) + '\n');
   out.write(summarize(options, doc, runDir) + '\n');
   out.write(reportAfterCheck(runDir) + '\n');
   return { valid: results.valid, exitCode: exitCodeFor(results.valid), results: doc };

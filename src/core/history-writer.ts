@@ -5,6 +5,7 @@
  * (it survives a crash of the harness; the OS page cache holds it even if we die).
  */
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { toJson } from './exact-json.js';
 import type { Op } from './op.js';
 
 export class HistoryWriter {
@@ -24,7 +25,7 @@ export class HistoryWriter {
   append(op: Omit<Op, 'index'>): Op {
     if (this.fd === undefined) throw new Error(`history ${this.path} is closed`);
     const stored: Op = { index: this.nextIndex++, ...op };
-    writeSync(this.fd, JSON.stringify(stored) + '\n');
+    writeSync(this.fd, toJson(stored) + '\n');
     return stored;
   }
 

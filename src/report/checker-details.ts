@@ -4,6 +4,7 @@
  * name (linked to the timeline), and its whole result as escaped, size-capped JSON, so a
  * verdict is never left without its evidence on the page.
  */
+import { toJson } from '../core/exact-json.js';
 import { clip, esc } from './escape.js';
 import { describe } from './explanation.js';
 import type { PartitionDoc, Verdict } from './results-doc.js';
@@ -28,7 +29,7 @@ export interface CheckerEvidence {
 export function checkerView(e: CheckerEvidence, byIndex: ReadonlyMap<number, Span>, linked: ReadonlySet<number>): string {
   let json: string;
   try {
-    json = JSON.stringify(e.result, null, 2);
+    json = toJson(e.result, 2);
   } catch {
     json = String(e.result);
   }

@@ -4,6 +4,8 @@
  * that did not come from this module's own templates goes through one of these.
  */
 
+import { toJson } from '../core/exact-json.js';
+
 const HTML_ESCAPES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -22,13 +24,14 @@ export function esc(text: unknown): string {
 }
 
 /**
- * A JSON value as compact text for display. `undefined` (an op that never completed) and
- * values JSON cannot encode (bigint, cycles) still get a readable form instead of throwing.
+ * A JSON value as compact text for display (bigints as their digits). `undefined` (an op
+ * that never completed) and values JSON cannot encode (cycles) still get a readable form
+ * instead of throwing.
  */
 export function showValue(v: unknown): string {
   if (v === undefined) return '…';
   try {
-    const s = JSON.stringify(v);
+    const s = toJson(v);
     return s === undefined ? String(v) : s;
   } catch {
     return String(v);

@@ -32,6 +32,17 @@ describe('history writer and reader', () => {
     expect(ops[3]!.error).toBe('timeout');
   });
 
+  it('keeps integers beyond 2^53 exact through the file (bigints, written as digits)', () => {
+    const path = join(tmp(), 'history.jsonl');
+    const w = new HistoryWriter(path);
+    w.append({ type: 'invoke', process: 0, f: 'write', value: ['k', 9007199254740993n], time: 1 });
+    w.append({ type: 'ok', process: 0, f: 'write', value: ['k', 9007199254740993n], time: 2 });
+    w.close();
+    expect(readFileSync(path, 'utf8')).toContain('"value":["k",9007199254740993]');
+    expect(readHistoryFile(path).ops[1]!.value).toEqual(['k', 9007199254740993n]);
+    expect(parseHistory('{"type":"ok","process":0,"f":"w","value":9007199254740992,"time":12345678901234567890}\n').ops[0]).toMatchObject({ value: 9007199254740992n, time: 12345678901234567000 });
+  });
+
   it('has each op on disk as soon as append returns (before close)', () => {
     const path = join(tmp(), 'history.jsonl');
     const w = new HistoryWriter(path);
@@ -57,6 +68,15 @@ describe('history writer and reader', () => {
     expect(() => parseHistory('{"type":"ok","process":"x","f":"read","time":1}\n', 'h')).toThrow(/"process" must be an integer or "nemesis"/);
     expect(() => parseHistory('{"type":"ok","process":1,"f":"read"}\n', 'h')).toThrow(/"time" must be a number/);
     expect(() => parseHistory('{"type":"ok","process":1,"f":3,"time":1}\n', 'h')).toThrow(UsageError);
+  });
+
+  it('pairs a lone nemesis completion as an event, and still refuses a lone client one', () => {
+    const lone = { index: 0, type: 'info' as const, process: 'nemesis' as const, f: 'kill', value: ['n1'], time: 5 };
+    const [event] = pairOps([lone]);
+    expect(event).toMatchObject({ process: 'nemesis', f: 'kill', type: 'info', value: ['n1'], result: ['n1'] });
+    expect(event!.invoke).toBe(lone);
+    expect(event!.complete).toBe(lone);
+    expect(() => pairOps([{ ...lone, process: 3 }])).toThrow(/info for process 3 without an invocation/);
   });
 
   it('pairs invocations with completions; an unfinished invoke counts as info', () => {

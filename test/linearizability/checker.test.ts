@@ -161,6 +161,25 @@ describe('cas-register histories', () => {
   });
 });
 
+describe('integers beyond 2^53 (bigints, as imports read them)', () => {
+  const [big, near] = [9007199254740993n, 9007199254740992n];
+  it('tells 2^53 + 1 from 2^53 in every model that keys or compares values', async () => {
+    expect((await checkLinearizable(h().op(0, 'write', big).op(1, 'read', null, near).ops, register)).valid).toBe(false);
+    expect((await checkLinearizable(h().op(0, 'write', big).op(1, 'read', null, big).ops, register)).valid).toBe(true);
+    expect((await checkLinearizable(h().op(0, 'write', big).op(1, 'cas', [near, 1n]).ops, casRegister)).valid).toBe(false);
+    const keyed = h().op(0, 'write', [big, 1]).op(1, 'write', [near, 2]).op(2, 'read', [big, null], [big, 1]).ops;
+    const r = await checkLinearizable(keyed, multiRegister);
+    expect(r.valid).toBe(true);
+    expect(r.partitions.map((p) => p.key).sort()).toEqual(['9007199254740992', '9007199254740993']);
+  });
+
+  it('explains with the exact digits', async () => {
+    const r = await checkLinearizable(h().op(0, 'write', near).op(0, 'write', big).op(1, 'read', null, near).ops, register);
+    expect(r.partitions[0]?.explanation?.states).toEqual(['9007199254740993']);
+    expect(r.partitions[0]?.explanation?.blocking?.op).toBe('read 9007199254740992');
+  });
+});
+
 describe('per-key partitions', () => {
   // Key "a" is fine; "b" and "c" each have a stale read.
   const hist = h()
@@ -272,8 +291,8 @@ describe('checker and registry', () => {
   });
 
   it('finds models by name', () => {
-    expect(Object.keys(models).sort()).toEqual(['cas-register', 'counter', 'keyed-cas-register', 'kv', 'multi-register', 'mutex', 'queue', 'register', 'set']);
-    expect(modelByName('multi-register')).toBe(models['keyed-cas-register']);
+    expect([...models.keys()].sort()).toEqual(['cas-register', 'counter', 'keyed-cas-register', 'kv', 'multi-register', 'mutex', 'queue', 'register', 'set']);
+    expect(modelByName('multi-register')).toBe(models.get('keyed-cas-register'));
     expect(() => modelByName('stack')).toThrow(/known: register/);
   });
 

@@ -23,22 +23,25 @@ export { searchLinearization } from './wgl.js';
 export { keyedRegister } from './models/keyed-register.js';
 export { register, casRegister, multiRegister, kv, counter, set, queue, mutex };
 
-/** Models by the name a workload or the CLI gives. */
-export const models: Readonly<Record<string, Model>> = {
-  register,
-  'cas-register': casRegister,
-  'keyed-cas-register': multiRegister,
-  'multi-register': multiRegister,
-  kv,
-  counter,
-  set,
-  queue,
-  mutex,
-};
+/**
+ * Models by the name a workload or the CLI gives. A Map, not an object: a name such as
+ * "__proto__" or "toString" must not find Object's prototype.
+ */
+export const models: ReadonlyMap<string, Model> = new Map<string, Model>([
+  ['register', register],
+  ['cas-register', casRegister],
+  ['keyed-cas-register', multiRegister],
+  ['multi-register', multiRegister],
+  ['kv', kv],
+  ['counter', counter],
+  ['set', set],
+  ['queue', queue],
+  ['mutex', mutex],
+]);
 
 export function modelByName(name: string): Model {
-  const m = models[name];
-  if (!m) throw new Error(`unknown model ${JSON.stringify(name)}; known: ${Object.keys(models).join(', ')}`);
+  const m = models.get(name);
+  if (!m) throw new Error(`unknown model ${JSON.stringify(name)}; known: ${[...models.keys()].join(', ')}`);
   return m;
 }
 

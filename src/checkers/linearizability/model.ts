@@ -2,6 +2,7 @@
  * The sequential specification a linearizability search checks a history against
  * (DESIGN.md "Model"). Models are pure and stateless objects: all state lives in `S`.
  */
+import { toJson } from '../../core/exact-json.js';
 import type { CompletedOp } from '../../core/op.js';
 
 /** The outcome of applying one op to a state: allowed (with the next state) or not. */
@@ -83,7 +84,7 @@ export const rejected: Step<never> = { ok: false };
 /** Compact rendering of op values for descriptions: `null` stays `null`, strings quoted. */
 export function show(v: unknown): string {
   if (v === undefined) return '?';
-  return JSON.stringify(v) ?? String(v);
+  return toJson(v) ?? String(v);
 }
 
 /** "read 3", "write 4", "cas [1,2]", "read ?" (unknown output). */
@@ -93,11 +94,14 @@ export function describeBasic(op: CompletedOp, readOnly: (f: string) => boolean)
   return `${op.f} ${show(op.value)}${known ? '' : ' (indeterminate)'}`;
 }
 
-/** Equality of JSON-like op values: primitives by identity, arrays/objects by content. */
+/**
+ * Equality of JSON-like op values: primitives by identity (integers beyond 2^53 are
+ * bigints, exact), arrays/objects by content.
+ */
 export function valueEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  return JSON.stringify(a) === JSON.stringify(b);
+  return toJson(a) === toJson(b);
 }
 
 /** Models throw this for an op they do not know: a harness/model mismatch, not a verdict. */

@@ -22,9 +22,9 @@ const DEADLINE_GRACE_MS = 250;
 const WORKER_HEAP_MB = 768;
 
 /** Workers can run this model's searches: compiled worker present, model in the registry. */
-export function workersFor(model: Model, registry: Readonly<Record<string, Model>>): boolean {
+export function workersFor(model: Model, registry: ReadonlyMap<string, Model>): boolean {
   // Under a TS loader (tests) there is no compiled worker beside this file: search in-thread.
-  return registry[model.name] === model && workerFile.protocol === 'file:' && existsSync(fileURLToPath(workerFile));
+  return registry.get(model.name) === model && workerFile.protocol === 'file:' && existsSync(fileURLToPath(workerFile));
 }
 
 export const workerCount = (partitions: number): number => Math.max(1, Math.min(partitions, availableParallelism()));

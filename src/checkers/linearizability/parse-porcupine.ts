@@ -3,8 +3,8 @@
  * the parsers themselves are the importers in ../import/.
  */
 import type { Op } from '../../core/op.js';
-import { importPorcupineEtcd } from '../import/porcupine-etcd.js';
-import { importPorcupineKv } from '../import/porcupine-kv.js';
+import { stringChunks } from '../../core/text-source.js';
+import { formatByName, importHistory } from '../import/index.js';
 
-export const parseEtcdLog = (text: string, source = 'etcd log'): Op[] => importPorcupineEtcd(text, source).ops;
-export const parseKvEdn = (text: string, source = 'kv history'): Op[] => importPorcupineKv(text, source).ops;
+export const parseEtcdLog = (text: string, source = 'etcd log'): Op[] => importHistory(stringChunks(text), source, formatByName('porcupine-etcd')).ops;
+export const parseKvEdn = (text: string, source = 'kv history'): Op[] => importHistory(stringChunks(text), source, formatByName('porcupine-kv')).ops;

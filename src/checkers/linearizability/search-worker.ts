@@ -16,7 +16,7 @@ export interface SearchJob {
 }
 
 parentPort?.on('message', (job: SearchJob) => {
-  const model = models[job.model];
+  const model = models.get(job.model);
   if (!model) throw new Error(`search worker: unknown model ${job.model}`);
   parentPort!.postMessage({ key: job.key, result: searchLinearization(model, job.ops, job.opts) });
 });

@@ -8,6 +8,7 @@
  * does). So the search never needs to linearize b while a is still pending, which cuts
  * the k! orders of k identical concurrent writes down to one.
  */
+import { toJson } from '../../core/exact-json.js';
 import type { CompletedOp } from '../../core/op.js';
 import { returnTime } from './entry-list.js';
 
@@ -25,9 +26,9 @@ export function dominators(ops: readonly CompletedOp[]): Int32Array {
     const known = op.type === 'ok';
     let key: string;
     try {
-      key = JSON.stringify([op.f, op.value, known ? op.result : null, known]);
+      key = toJson([op.f, op.value, known ? op.result : null, known]);
     } catch {
-      return; // values JSON cannot show (cycles, bigint): no symmetry for this op
+      return; // values JSON cannot show (cycles): no symmetry for this op
     }
     let group = groups.get(key);
     if (group === undefined) groups.set(key, (group = []));

@@ -2,9 +2,10 @@
  * A FIFO queue, initially empty: `enqueue` x, and `dequeue` returning the oldest element,
  * or null when the queue is empty. Elements compare as JSON.
  */
+import { toJson } from '../../../core/exact-json.js';
 import { ok, rejected, show, unknownOp, type Model } from '../model.js';
 
-const key = (v: unknown): string => JSON.stringify(v) ?? 'null';
+const key = (v: unknown): string => toJson(v) ?? 'null';
 
 export const queue: Model<readonly string[]> = {
   name: 'queue',

@@ -2,6 +2,7 @@
  * A read/write register, initially `null`: a read returns the last value written.
  * Ops: `read` (invoke value ignored, output = value read) and `write` (input = value).
  */
+import { toJson } from '../../../core/exact-json.js';
 import {
   describeBasic,
   ok,
@@ -40,7 +41,7 @@ export function stepReadWrite(
  * may store (write: its input; cas: its `to`), or undefined for ops that store nothing.
  */
 export function registerReachability(ops: readonly OpView[], written: (op: OpView) => unknown): Lookahead<RegisterState> {
-  const key = (v: unknown): string => JSON.stringify(v) ?? 'undefined';
+  const key = (v: unknown): string => toJson(v) ?? 'undefined';
   const writes = ops.map((op) => {
     const w = op.f === 'read' ? undefined : written(op);
     return w === undefined ? undefined : key(w);
@@ -73,7 +74,7 @@ export function registerReachability(ops: readonly OpView[], written: (op: OpVie
  * the op is still one without it, and one of unknown outcome need not happen.
  */
 export function registerUnobserved(ops: readonly OpView[], written: (op: OpView) => unknown): (op: number) => boolean {
-  const key = (v: unknown): string => JSON.stringify(v) ?? 'undefined';
+  const key = (v: unknown): string => toJson(v) ?? 'undefined';
   const observed = new Set<string>();
   for (const op of ops) {
     if (op.f === 'read' && op.output !== undefined) observed.add(key(op.output));
@@ -90,7 +91,7 @@ export function registerUnobserved(ops: readonly OpView[], written: (op: OpView)
   };
 }
 
-export const registerHash = (s: RegisterState): string => JSON.stringify(s) ?? 'undefined';
+export const registerHash = (s: RegisterState): string => toJson(s) ?? 'undefined';
 
 export const register: Model<RegisterState> = {
   name: 'register',

@@ -2,10 +2,11 @@
  * A set, initially empty: `add` x, `remove` x, and `read` returning every element (in any
  * order). Elements compare as JSON. The state is the sorted list of the elements' JSON.
  */
+import { toJson } from '../../../core/exact-json.js';
 import { describeBasic, ok, rejected, show, unknownOp, type Model } from '../model.js';
 
 const isRead = (f: string): boolean => f === 'read';
-const key = (v: unknown): string => JSON.stringify(v) ?? 'undefined';
+const key = (v: unknown): string => toJson(v) ?? 'undefined';
 
 /** A read's output as the sorted JSON of its elements, or undefined if it is no list. */
 function asState(output: unknown): string[] | undefined {
