@@ -5,10 +5,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkFile } from '../../src/checkers/import/check-file.js';
-import { Keyword, readEdn, toPlain } from '../../src/checkers/import/edn.js';
-import { formatByName, formatForFile, importHistoryFile } from '../../src/checkers/import/index.js';
-import { importJepsenEdn } from '../../src/checkers/import/jepsen-edn.js';
+import { formatByName, formatForFile, formats, importHistory, importHistoryFile } from '../../src/checkers/import/index.js';
 import { UsageError } from '../../src/core/errors.js';
+import type { Op } from '../../src/core/op.js';
+import { stringChunks } from '../../src/core/text-source.js';
 
 const dataDir = path.resolve(fileURLToPath(new URL('../..', import.meta.url)), '../shared/data/porcupine');
 const tmp = mkdtempSync(path.join(tmpdir(), 'faultline-import-'));
@@ -24,50 +24,35 @@ const sink = (): { stream: NodeJS.WritableStream; text: () => string } => {
   return { stream: { write: (c: string) => ((s += c), true) } as unknown as NodeJS.WritableStream, text: () => s };
 };
 
-describe('EDN reader', () => {
-  it('reads the forms Jepsen histories use', () => {
-    const v = readEdn('{:process 0, :type :ok, :f :cas, :value [1 2], :s "a\\"b", :x (1 -2.5 nil true), :set #{:a}, :t #inst "2020", :n 3N}');
-    expect(v).toBeInstanceOf(Map);
-    expect(toPlain(v)).toEqual({ process: 0, type: 'ok', f: 'cas', value: [1, 2], s: 'a"b', x: [1, -2.5, null, true], set: ['a'], t: '2020', n: 3 });
-    expect(readEdn(':timed-out')).toEqual(new Keyword('timed-out'));
-  });
-
-  it('rejects what is not EDN', () => {
-    expect(() => readEdn('{:a 1')).toThrow(/unterminated map/);
-    expect(() => readEdn('{:a}')).toThrow(/odd number/);
-    expect(() => readEdn('"abc')).toThrow(/unterminated string/);
-    expect(() => readEdn('1 2')).toThrow(/after the value/);
-  });
-});
+/** Imports `text` as jepsen-edn (read in small chunks, so ops straddle chunk borders). */
+const importEdn = (text: string, name = 'h.edn'): Op[] => importHistory(stringChunks(text, 7), name, formatByName('jepsen-edn')).ops;
 
 describe('jepsen-edn importer', () => {
   it('turns op maps into ops: keywords to strings, vectors to arrays, :nemesis kept apart', () => {
-    const { ops, lines } = importJepsenEdn(
+    const ops = importEdn(
       [
         '{:process 0, :type :invoke, :f :write, :value [k1 3], :time 10}',
         '',
         '{:process :nemesis, :type :info, :f :start, :value nil}',
         '{:process 0, :type :info, :f :write, :value [k1 3], :error :timed-out}',
       ].join('\n'),
-      'h.edn',
     );
     expect(ops).toEqual([
       { index: 0, type: 'invoke', process: 0, f: 'write', value: ['k1', 3], time: 10 },
       { index: 1, type: 'info', process: 'nemesis', f: 'start', value: null, time: 1 },
       { index: 2, type: 'info', process: 0, f: 'write', value: ['k1', 3], time: 2, error: 'timed-out' },
     ]);
-    expect(lines).toEqual([1, 3, 4]);
   });
 
   it('accepts a history printed as one vector of maps', () => {
-    const { ops } = importJepsenEdn('[{:process 0, :type :invoke, :f :read, :value nil}\n {:process 0, :type :ok, :f :read, :value 1}]', 'h.edn');
+    const ops = importEdn('[{:process 0, :type :invoke, :f :read, :value nil}\n {:process 0, :type :ok, :f :read, :value 1}]');
     expect(ops.map((o) => o.type)).toEqual(['invoke', 'ok']);
   });
 
-  it('names file, line and problem of a malformed line, on one line', () => {
+  it('names file, line and what was expected, on one line', () => {
     const bad = (text: string): string => {
       try {
-        importJepsenEdn(text, 'h.edn');
+        importEdn(text);
       } catch (e) {
         expect(e).toBeInstanceOf(UsageError);
         return (e as Error).message;
@@ -75,12 +60,14 @@ describe('jepsen-edn importer', () => {
       throw new Error('no error');
     };
     const ok = '{:process 0, :type :invoke, :f :read, :value nil}';
-    expect(bad(`${ok}\n{:process 0, :type :ok`)).toMatch(/^h\.edn:2: not an EDN value \(unterminated map\): "\{:process 0, :type :ok"$/);
-    expect(bad(`${ok}\n\n{:process "p", :type :ok, :f :read}`)).toMatch(/^h\.edn:3: :process must be an integer or :nemesis/);
-    expect(bad('{:process 1, :type :done, :f :read}')).toMatch(/^h\.edn:1: :type must be/);
-    expect(bad('{:process 1, :type :ok}')).toMatch(/^h\.edn:1: :f must be/);
-    expect(bad('[1 2]')).toMatch(/^h\.edn:1: expected an op map/);
-    expect(bad(`{:process 1, :type :bad, :f :read, :value "${"x".repeat(200)}"}`)).toMatch(/^[^\n]{1,200}$/);
+    expect(bad(`${ok}\n{:process 0, :type :ok`)).toBe('h.edn:2: expected } to close the map opened on line 2, got the end of the file');
+    expect(bad(`${ok}\n\n{:process "p", :type :ok, :f :read}`)).toBe('h.edn:3: expected :process to be an integer or :nemesis');
+    expect(bad('{:process 1, :type :done, :f :read}')).toBe('h.edn:1: expected :type to be :invoke, :ok, :fail or :info');
+    expect(bad('{:process 1, :type :ok, :value 3}')).toMatch(/^h\.edn:1: expected :f to be a keyword or string \(or no :f and a :value of micro-ops/);
+    expect(bad('{:process 1, :type :ok, :f :read, :time "noon"}')).toBe('h.edn:1: expected :time to be a number (nanoseconds)');
+    expect(bad('[[1 2]]')).toBe('h.edn:1: expected an op map {:process …, :type …, :f …, :value …}');
+    expect(bad('{:type :invoke, :f :read}')).toBe('h.edn:1: expected a :process on an :invoke (it pairs the invocation with its completion)');
+    expect(bad(`{:process 1, :type :bad, :f :read, :value "${'x'.repeat(200)}"}`)).toMatch(/^[^\n]{1,200}$/);
   });
 });
 
@@ -90,6 +77,9 @@ describe('importing a file', () => {
     expect(formatForFile('x.edn').name).toBe('jepsen-edn');
     expect(() => formatForFile('x.txt')).toThrow(/pass --format jsonl\|jepsen-edn\|porcupine-etcd\|porcupine-kv/);
     expect(() => formatByName('csv')).toThrow(UsageError);
+    // Names are looked up in a Map: Object.prototype's names are no formats.
+    for (const name of ['toString', '__proto__', 'constructor', 'hasOwnProperty']) expect(() => formatByName(name)).toThrow(`unknown --format "${name}"`);
+    expect([...formats.keys()]).toEqual(['jsonl', 'jepsen-edn', 'porcupine-etcd', 'porcupine-kv']);
   });
 
   it('refuses a history whose invocations and completions do not pair up, naming the line', () => {
@@ -99,13 +89,29 @@ describe('importing a file', () => {
     expect(() => importHistoryFile(g, formatByName('jepsen-edn'))).toThrow(/orphan\.edn:1: ok read of process 3 completes nothing/);
     const e = file('empty.edn', '\n');
     expect(() => importHistoryFile(e, formatByName('jepsen-edn'))).toThrow(/no ops found/);
+    const other = file('other.edn', '{:process 0, :type :invoke, :f :read, :value nil}\n{:process 0, :type :ok, :f :write, :value 1}\n');
+    expect(() => importHistoryFile(other, formatByName('jepsen-edn'))).toThrow(/other\.edn:2: ok write of process 0 completes its read from line 1/);
   });
 
   it('porcupine formats name file and line of a bad line', () => {
     const f = file('e.log', 'INFO  jepsen.util - 2\t:invoke\t:cas\t[3 0]\nINFO  jepsen.util - 2\t:ok\t:cas\t[3 0 1]\n');
     expect(() => importHistoryFile(f, formatByName('porcupine-etcd'))).toThrow(/e\.log:2: cannot parse value \[3 0 1\]/);
     const k = file('k.txt', '{:process 0, :type :invoke, :f :get, :key 1, :value nil}\n');
-    expect(() => importHistoryFile(k, formatByName('porcupine-kv'))).toThrow(/k\.txt:1: :key must be a string/);
+    expect(() => importHistoryFile(k, formatByName('porcupine-kv'))).toThrow(/k\.txt:1: expected :key to be a string/);
+  });
+});
+
+describe('bounded reading', () => {
+  it('refuses an endless line (16 MiB without a newline) in every format, naming the line', () => {
+    const endless = 'x'.repeat(16 * 2 ** 20 + 10);
+    const j = file('endless.jsonl', `{"index":0,"type":"invoke","process":0,"f":"read","value":null,"time":0}\n${endless}`);
+    expect(() => importHistoryFile(j, formatByName('jsonl'))).toThrow(/endless\.jsonl:2: line longer than 16777216 characters/);
+    const e = file('endless.log', `INFO  jepsen.util - 0\t:invoke\t:read\tnil\n${endless}`);
+    expect(() => importHistoryFile(e, formatByName('porcupine-etcd'))).toThrow(/endless\.log:2: line longer than 16777216 characters/);
+    const f = file('endless.edn', `{:process 0, :type :invoke, :f :read, :value nil}\n${endless}`);
+    expect(() => importHistoryFile(f, formatByName('jepsen-edn'))).toThrow(/endless\.edn:2: expected a token of at most 16777216 characters/);
+    const q = file('endless-string.edn', `["${endless}`);
+    expect(() => importHistoryFile(q, formatByName('jepsen-edn'))).toThrow(/endless-string\.edn:1: expected a (token|string) of at most 16777216 characters/);
   });
 });
 
@@ -175,6 +181,7 @@ describe('checkFile (faultline check --format ... FILE)', () => {
     const f = file('reg.edn', '{:process 0, :type :invoke, :f :write, :value 1}\n{:process 0, :type :ok, :f :write, :value 1}\n');
     await expect(checkFile({ file: f, format: formatByName('jepsen-edn') })).rejects.toThrow(/--model is required for --format jepsen-edn/);
     await expect(checkFile({ file: f, format: formatByName('jepsen-edn'), model: 'stack' })).rejects.toThrow(/unknown --model "stack"/);
+    for (const model of ['__proto__', 'toString', 'constructor']) await expect(checkFile({ file: f, format: formatByName('jepsen-edn'), model })).rejects.toThrow(`unknown --model "${model}"`);
     await expect(checkFile({ file: f, format: formatByName('jepsen-edn'), model: 'kv' })).rejects.toThrow(/reg\.edn: does not fit model kv/);
   });
 

@@ -27,8 +27,8 @@ describe('parseEtcdLog', () => {
 
   it('names the file and line of a malformed line', () => {
     const text = 'INFO  jepsen.util - 0\t:invoke\t:read\tnil\nINFO  jepsen.util - 0\t:ok\t:read\t[1 2 3]\n';
-    expect(() => parseEtcdLog(text, 'etcd_x.log')).toThrow(/^etcd_x\.log:2: cannot parse value \[1 2 3\]/);
-    expect(() => parseEtcdLog('hello', 'f')).toThrow(/^f:1: not a jepsen\.util op line/);
+    expect(() => parseEtcdLog(text, 'etcd_x.log')).toThrow(/^etcd_x\.log:2: cannot parse value \[1 2 3\] \(expected nil, an integer or \[a b\]\)/);
+    expect(() => parseEtcdLog('hello', 'f')).toThrow(/^f:1: expected a jepsen\.util op line/);
     expect(() => parseEtcdLog('INFO  jepsen.util - 0\t:ok\t:read\t:timed-out', 'f')).toThrow(/^f:1: an ok cannot carry/);
   });
 });
@@ -51,9 +51,9 @@ describe('parseKvEdn', () => {
 
   it('names the line of a malformed map', () => {
     const good = '{:process 0, :type :invoke, :f :get, :key "0", :value nil}';
-    expect(() => parseKvEdn(`${good}\n{:process 0, :type :ok :f}`, 'kv.txt')).toThrow(/^kv\.txt:2: not an EDN map \(map with an odd number of forms\)/);
-    expect(() => parseKvEdn('{:process 0, :type :done, :f :get, :key "0", :value nil}', 'kv.txt')).toThrow(/^kv\.txt:1: :type must be :invoke, :ok, :fail or :info/);
-    expect(() => parseKvEdn('{:process 0, :type :ok, :f :get, :key 3, :value nil}', 'kv.txt')).toThrow(/^kv\.txt:1: :key must be a string/);
-    expect(() => parseKvEdn('[1 2]', 'kv.txt')).toThrow(/^kv\.txt:1: not an EDN map/);
+    expect(() => parseKvEdn(`${good}\n{:process 0, :type :ok :f}`, 'kv.txt')).toThrow(/^kv\.txt:2: expected a value for the last key of the map \(a map holds key-value pairs\), got "\}"$/);
+    expect(() => parseKvEdn('{:process 0, :type :done, :f :get, :key "0", :value nil}', 'kv.txt')).toThrow(/^kv\.txt:1: expected :type to be :invoke, :ok, :fail or :info/);
+    expect(() => parseKvEdn('{:process 0, :type :ok, :f :get, :key 3, :value nil}', 'kv.txt')).toThrow(/^kv\.txt:1: expected :key to be a string/);
+    expect(() => parseKvEdn('[1 2]', 'kv.txt')).toThrow(/^kv\.txt:1: expected an EDN map/);
   });
 });

@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Validity } from '../checker.js';
 import { FaultlineError, UsageError } from '../../core/errors.js';
+import { toJson } from '../../core/exact-json.js';
 import { checkLinearizable, models, modelByName, type LinearizabilityResult } from '../linearizability/index.js';
 import { importHistoryFile, type Format } from './index.js';
 import { checkListAppend, type ListAppendResult } from '../txn/list-append.js';
@@ -29,13 +30,13 @@ export interface CheckFileOutcome {
 
 /** Not a linearizability model: transactions checked for isolation anomalies (Elle's list-append). */
 const LIST_APPEND = 'list-append';
-const modelNames = () => [...Object.keys(models), LIST_APPEND].join(', ');
+const modelNames = () => [...models.keys(), LIST_APPEND].join(', ');
 
 export async function checkFile(opts: CheckFileOptions, out: NodeJS.WritableStream = process.stderr): Promise<CheckFileOutcome> {
   const modelName = opts.model ?? opts.format.model;
   if (modelName === undefined) throw new UsageError(`--model is required for --format ${opts.format.name}; models: ${modelNames()}`);
   if (modelName === LIST_APPEND) return checkListAppendFile(opts, out);
-  if (!models[modelName]) throw new UsageError(`unknown --model "${modelName}"; models: ${modelNames()}`);
+  if (!models.has(modelName)) throw new UsageError(`unknown --model "${modelName}"; models: ${modelNames()}`);
   const model = modelByName(modelName);
   const { ops, truncated } = importHistoryFile(opts.file, opts.format);
   const started = Date.now();
@@ -69,7 +70,7 @@ export async function checkFile(opts: CheckFileOptions, out: NodeJS.WritableStre
 function writeResults(path: string | undefined, results: unknown): void {
   if (path === undefined) return;
   try {
-    writeFileSync(path, JSON.stringify(results, null, 2) + '\n');
+    writeFileSync(path, toJson(results, 2) + '\n');
   } catch (e) {
     throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }

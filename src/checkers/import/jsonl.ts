@@ -1,13 +1,13 @@
 /**
  * Faultline's own `history.jsonl` (DESIGN.md "Op"), e.g. copied out of a run directory
- * or written by another harness in the same shape. A partial last line (a crashed
- * writer) is dropped, as `faultline check <run-dir>` does.
+ * or written by another harness in the same shape, read as `faultline check <run-dir>`
+ * reads it: streamed, exact integers, a partial last line (a crashed writer) dropped.
  */
-import { parseHistory } from '../../core/history-reader.js';
-import type { Imported } from './lines.js';
+import { readHistoryLines } from '../../core/history-reader.js';
+import { lines } from '../../core/text-source.js';
+import type { OpCollector } from './collector.js';
 
-export function importJsonl(text: string, file: string): Imported & { truncated: boolean } {
-  const { ops, truncated } = parseHistory(text, file);
-  // parseHistory reads every line and refuses blank ones, so op i is on line i + 1.
-  return { ops, lines: ops.map((_, i) => i + 1), truncated };
+export function readJsonl(chunks: Iterable<string>, file: string, into: OpCollector): { truncated: boolean } {
+  const { truncated } = readHistoryLines(lines(chunks, file), file, (op, line) => into.add(op, line));
+  return { truncated };
 }

@@ -1,17 +1,11 @@
 /**
- * Shared by the importers: histories are read line by line, every op remembers its
- * line, and every problem is one line naming the file, the line and what is wrong.
+ * Shared by the importers: every problem is one line naming the file, the line and what
+ * was expected there; EDN formats stream their forms through `readEdnForms`.
  */
 import { UsageError } from '../../core/errors.js';
-import type { Op } from '../../core/op.js';
+import { EdnError, EdnReader, type EdnReaderOptions } from './edn.js';
 
-/** Ops in file order, with the 1-based line each came from. */
-export interface Imported {
-  ops: Op[];
-  lines: number[];
-}
-
-/** The offending line, shortened so the message stays one readable line. */
+/** The offending text, shortened so the message stays one readable line. */
 export function excerpt(line: string): string {
   const t = line.trim();
   return JSON.stringify(t.length > 80 ? `${t.slice(0, 77)}...` : t);
@@ -21,11 +15,17 @@ export function malformed(file: string, line: number, problem: string, text?: st
   return new UsageError(`${file}:${line}: ${problem}${text === undefined ? '' : `: ${excerpt(text)}`}`);
 }
 
-/** Non-blank lines with their 1-based numbers. */
-export function* nonBlankLines(text: string): Generator<{ line: string; no: number }> {
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.replace(/\r$/, '');
-    if (line.trim() !== '') yield { line, no: i + 1 };
+/**
+ * Streams the EDN forms of `file` to `onForm` as plain data, each with the line it starts
+ * on; a reading error is one line naming the file, the line and what was expected.
+ */
+export function readEdnForms(chunks: Iterable<string>, file: string, o: Omit<EdnReaderOptions, 'source' | 'plain'>, onForm: (form: unknown, line: number) => void): void {
+  const reader = new EdnReader(onForm, { ...o, source: file, plain: true });
+  try {
+    for (const chunk of chunks) reader.feed(chunk);
+    reader.end();
+  } catch (e) {
+    if (e instanceof EdnError) throw malformed(file, e.line, e.message);
+    throw e;
   }
 }

@@ -5,16 +5,19 @@
  * what was read), write v, cas [from to]. A completion value such as `:timed-out` becomes
  * `error: "timed-out"` with value null.
  */
-import type { Op, OpType } from '../../core/op.js';
-import { malformed, nonBlankLines, type Imported } from './lines.js';
+import { exactInteger } from '../../core/exact-json.js';
+import { newOp, sharedName, type Op, type OpType } from '../../core/op.js';
+import { lines } from '../../core/text-source.js';
+import type { OpCollector } from './collector.js';
+import { malformed } from './lines.js';
 
 const LINE = /^INFO\s+jepsen\.util\s+-\s+(\d+)\s+:(\w+)\s+:(read|write|cas)\s+(.+?)\s*$/;
-const TYPES = new Set(['invoke', 'ok', 'fail', 'info']);
+const TYPES: ReadonlySet<string> = new Set(['invoke', 'ok', 'fail', 'info']);
 
 /** `nil`, an integer, or `[a b]` of those. Undefined when it is none of them. */
 function value(s: string): unknown {
   if (s === 'nil') return null;
-  if (/^-?\d+$/.test(s)) return Number(s);
+  if (/^-?\d+$/.test(s)) return exactInteger(s);
   const pair = /^\[(\S+)\s+(\S+)\]$/.exec(s);
   if (pair) {
     const a = value(pair[1]!);
@@ -24,25 +27,25 @@ function value(s: string): unknown {
   return undefined;
 }
 
-export function importPorcupineEtcd(text: string, file: string): Imported {
-  const ops: Op[] = [];
-  const lines: number[] = [];
-  for (const { line, no } of nonBlankLines(text)) {
-    const m = LINE.exec(line.trimEnd());
-    if (!m) throw malformed(file, no, 'not a jepsen.util op line (INFO jepsen.util - <process> :<type> :<f> <value>)', line);
+export function readPorcupineEtcd(chunks: Iterable<string>, file: string, into: OpCollector): { truncated?: boolean } {
+  for (const { text, no } of lines(chunks, file)) {
+    if (text.trim() === '') continue;
+    const m = LINE.exec(text.trimEnd());
+    if (!m) throw malformed(file, no, 'expected a jepsen.util op line (INFO jepsen.util - <process> :<type> :<f> <value>)', text);
     const [, proc, type, f, raw] = m as unknown as [string, string, string, string, string];
-    if (!TYPES.has(type)) throw malformed(file, no, `unknown op type :${type}`, line);
-    const op: Op = { index: ops.length, type: type as OpType, process: Number(proc), f, value: null, time: ops.length };
+    if (!TYPES.has(type)) throw malformed(file, no, `expected :invoke, :ok, :fail or :info, got :${type}`, text);
+    const process = Number(proc);
+    if (!Number.isSafeInteger(process)) throw malformed(file, no, 'expected a process number below 2^53', text);
+    let op: Op;
     if (raw.startsWith(':')) {
-      if (op.type === 'invoke' || op.type === 'ok') throw malformed(file, no, `an ${op.type} cannot carry ${raw}`, line);
-      op.error = raw.slice(1);
+      if (type === 'invoke' || type === 'ok') throw malformed(file, no, `an ${type} cannot carry ${raw}`, text);
+      op = newOp(0, sharedName(type) as OpType, process, sharedName(f), null, into.count, undefined, sharedName(raw.slice(1)));
     } else {
       const v = value(raw);
-      if (v === undefined) throw malformed(file, no, `cannot parse value ${raw}`, line);
-      op.value = v;
+      if (v === undefined) throw malformed(file, no, `cannot parse value ${raw} (expected nil, an integer or [a b])`, text);
+      op = newOp(0, sharedName(type) as OpType, process, sharedName(f), v, into.count);
     }
-    ops.push(op);
-    lines.push(no);
+    into.add(op, no);
   }
-  return { ops, lines };
+  return {};
 }

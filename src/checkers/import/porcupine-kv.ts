@@ -3,38 +3,22 @@
  * line: `{:process 0, :type :invoke, :f :append, :key "0", :value "x 0 0 y"}`, for the
  * `kv` model: the value becomes the tuple `[key, value]`. Line order is the only clock.
  */
-import type { Op, OpType } from '../../core/op.js';
-import { EdnError, Keyword, readEdn, type Edn } from './edn.js';
-import { malformed, nonBlankLines, type Imported } from './lines.js';
+import { newOp, type OpType } from '../../core/op.js';
+import type { OpCollector } from './collector.js';
+import { malformed, readEdnForms } from './lines.js';
 
-const TYPES = new Set(['invoke', 'ok', 'fail', 'info']);
+const TYPES: ReadonlySet<string> = new Set(['invoke', 'ok', 'fail', 'info']);
 
-const keyword = (v: Edn | undefined): string | undefined => (v instanceof Keyword ? v.name : undefined);
-
-export function importPorcupineKv(text: string, file: string): Imported {
-  const ops: Op[] = [];
-  const lines: number[] = [];
-  for (const { line, no } of nonBlankLines(text)) {
-    let m: Edn;
-    try {
-      m = readEdn(line);
-    } catch (e) {
-      if (e instanceof EdnError) throw malformed(file, no, `not an EDN map (${e.message})`, line);
-      throw e;
-    }
-    if (!(m instanceof Map)) throw malformed(file, no, 'not an EDN map', line);
-    const process = m.get(':process');
-    const type = keyword(m.get(':type'));
-    const f = keyword(m.get(':f'));
-    const key = m.get(':key');
-    const value = m.get(':value');
-    if (typeof process !== 'number' || !Number.isInteger(process)) throw malformed(file, no, ':process must be an integer', line);
-    if (type === undefined || !TYPES.has(type)) throw malformed(file, no, ':type must be :invoke, :ok, :fail or :info', line);
-    if (f === undefined) throw malformed(file, no, ':f must be a keyword', line);
-    if (typeof key !== 'string') throw malformed(file, no, ':key must be a string', line);
-    if (value !== null && value !== undefined && typeof value !== 'string') throw malformed(file, no, ':value must be a string or nil', line);
-    ops.push({ index: ops.length, type: type as OpType, process, f, value: [key, value ?? null], time: ops.length });
-    lines.push(no);
-  }
-  return { ops, lines };
+export function readPorcupineKv(chunks: Iterable<string>, file: string, into: OpCollector): { truncated?: boolean } {
+  readEdnForms(chunks, file, {}, (form, no) => {
+    if (typeof form !== 'object' || form === null || Array.isArray(form)) throw malformed(file, no, 'expected an EDN map {:process …, :type …, :f …, :key …, :value …}');
+    const { process, type, f, key, value } = form as Record<string, unknown>;
+    if (typeof process !== 'number' || !Number.isInteger(process)) throw malformed(file, no, 'expected :process to be an integer');
+    if (typeof type !== 'string' || !TYPES.has(type)) throw malformed(file, no, 'expected :type to be :invoke, :ok, :fail or :info');
+    if (typeof f !== 'string') throw malformed(file, no, 'expected :f to be a keyword');
+    if (typeof key !== 'string') throw malformed(file, no, 'expected :key to be a string');
+    if (value !== null && value !== undefined && typeof value !== 'string') throw malformed(file, no, 'expected :value to be a string or nil');
+    into.add(newOp(0, type as OpType, process, f, [key, value ?? null], into.count), no);
+  });
+  return {};
 }
