@@ -48,6 +48,7 @@ run options:
   --nemesis-interval <s>     seconds between fault start and stop           [5]
   --backend <local|docker>   where nodes run                                [local]
   --reads <mode>             etcd: linearizable | serializable reads        [linearizable]
+  --txn <kind>               postgres, mariadb: list-append | rw-register   [list-append]
   --op-timeout <ms>          an op still running then is recorded as info   [3000]
   --recovery-time <s>        wait after healing before final reads          [3]
   --checker-timeout <s>      linearizability search budget                  [120]

@@ -36,6 +36,7 @@ describe('cli errors', () => {
     [['--variant', 'sloppy'], /--variant for register must be one of careful\|naive, got "sloppy"/],
     [['--nemesis', 'partition,meteor'], /--nemesis: unknown fault "meteor"/],
     [['--backend', 'vm'], /--backend must be local or docker/],
+    [['--txn', 'bank'], /--txn must be list-append or rw-register, got "bank"/],
     [['--time-limit'], /--time-limit/],
   ])('rejects bad option %j', async (args, pattern) => {
     const r = await cli(['run', 'register', ...args]);

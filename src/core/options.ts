@@ -17,6 +17,7 @@ export const RUN_OPTIONS = {
   'nemesis-interval': { type: 'string' },
   backend: { type: 'string' },
   reads: { type: 'string' },
+  txn: { type: 'string' },
   'op-timeout': { type: 'string' },
   'recovery-time': { type: 'string' },
   'checker-timeout': { type: 'string' },
@@ -99,6 +100,10 @@ export function parseRunArgs(argv: string[]): ParsedRun {
   if (v.reads !== undefined) {
     if (v.reads !== 'linearizable' && v.reads !== 'serializable') throw new UsageError(`--reads must be linearizable or serializable, got "${v.reads}"`);
     options.reads = v.reads;
+  }
+  if (v.txn !== undefined) {
+    if (v.txn !== 'list-append' && v.txn !== 'rw-register') throw new UsageError(`--txn must be list-append or rw-register, got "${v.txn}"`);
+    options.txn = v.txn;
   }
   return {
     workload: options.workload,

@@ -88,7 +88,7 @@ export async function runTest(parsed: ParsedRun, out: NodeJS.WriteStream = proce
     options,
     // A user's workload file, so `faultline check` can load the same checker again.
     ...('configPath' in workload ? { configPath: workload.configPath } : {}),
-    replay: `npm run test:jepsen -- ${workload.name} --variant ${options.variant} --seed ${options.seed} --nodes ${options.nodes} --concurrency ${options.concurrency} --time-limit ${options.timeLimit} --rate ${options.rate} --nemesis ${options.nemesis.join(',') || 'none'}${options.backend === 'docker' ? ' --backend docker' : ''}${options.reads ? ` --reads ${options.reads}` : ''}${'configPath' in workload ? ` --config ${String(workload.configPath)}` : ''}`,
+    replay: `npm run test:jepsen -- ${workload.name} --variant ${options.variant} --seed ${options.seed} --nodes ${options.nodes} --concurrency ${options.concurrency} --time-limit ${options.timeLimit} --rate ${options.rate} --nemesis ${options.nemesis.join(',') || 'none'}${options.backend === 'docker' ? ' --backend docker' : ''}${options.reads ? ` --reads ${options.reads}` : ''}${options.txn ? ` --txn ${options.txn}` : ''}${'configPath' in workload ? ` --config ${String(workload.configPath)}` : ''}`,
   };
   writeFileSync(runFiles.test(runDir), JSON.stringify(testJson, null, 2) + '\n');
   const logger = pino({ base: { run: runId } }, pino.destination({ dest: runFiles.log(runDir), sync: true }));

@@ -23,6 +23,8 @@ export interface TestOptions {
   backend: 'local' | 'docker';
   /** Workload option (etcd): read mode; workloads without one ignore it. */
   reads?: 'linearizable' | 'serializable';
+  /** Workload option (postgres, mariadb): the transactions' kind; workloads without one ignore it. */
+  txn?: 'list-append' | 'rw-register';
   /** Per-op timeout in milliseconds: an op still running then is recorded as info. */
   opTimeoutMs: number;
   /** Seconds to let the system recover after healing, before final reads. */

@@ -1,11 +1,12 @@
 /**
- * Transactions for the list-append checker (checkers/txn/list-append.ts), the way Elle
- * generates them: each transaction is 1–`maxLength` micro-ops, reads and appends in equal
- * shares, over a small window of active keys so transactions collide. Every appended
- * value is unique (the checker relies on it), and a key retires after `appendsPerKey`
- * appends, replaced by a fresh one, so lists, and the reads that return them, stay short.
+ * Transactions for the list-append and rw-register checkers (checkers/txn/), the way Elle
+ * generates them: each transaction is 1–`maxLength` micro-ops, reads and writes in equal
+ * shares, over a small window of active keys so transactions collide. Every written
+ * value is unique (the checkers rely on it), and a key retires after `appendsPerKey`
+ * writes, replaced by a fresh one, so lists, and the reads that return them, stay short.
  *
- *   { f: 'txn', value: [['r', 3, null], ['append', 3, 17], ['append', 5, 18]] }
+ *   list-append  { f: 'txn', value: [['r', 3, null], ['append', 3, 17], ['append', 5, 18]] }
+ *   rw-register  { f: 'txn', value: [['r', 3, null], ['w', 3, 17], ['w', 5, 18]] }
  *
  * The generator is an immutable value like every other: its counters live in the
  * generator it returns, never in a variable it changes.
@@ -19,8 +20,10 @@ export interface ListAppendOptions {
   activeKeys?: number;
   /** Micro-ops per transaction, at most. Default 4. */
   maxLength?: number;
-  /** Appends a key takes before it retires. Default 32. */
+  /** Writes (appends) a key takes before it retires. Default 32. */
   appendsPerKey?: number;
+  /** The write micro-op: 'append' (list-append, the default) or 'w' (rw-register). */
+  write?: 'append' | 'w';
 }
 
 interface State {
@@ -51,7 +54,7 @@ class ListAppendGen implements Generator {
         mops.push(['r', entry[0], null]);
         continue;
       }
-      mops.push(['append', entry[0], nextValue++]);
+      mops.push([this.o.write, entry[0], nextValue++]);
       if (++entry[1] >= this.o.appendsPerKey) keys[slot] = [nextKey++, 0];
     }
     const step = new Template('txn', mops).op(withRng(ctx, rng));
@@ -66,7 +69,12 @@ class ListAppendGen implements Generator {
 
 /** An endless generator of list-append transactions. */
 export function listAppendTxns(o: ListAppendOptions = {}): Generator {
-  const opts: Required<ListAppendOptions> = { activeKeys: 5, maxLength: 4, appendsPerKey: 32, ...o };
+  const opts: Required<ListAppendOptions> = { activeKeys: 5, maxLength: 4, appendsPerKey: 32, write: 'append', ...o };
   const keys = Array.from({ length: opts.activeKeys }, (_, i) => [i, 0] as const);
   return new ListAppendGen(opts, { keys, nextKey: opts.activeKeys, nextValue: 1 });
+}
+
+/** An endless generator of rw-register transactions (unique writes per key). */
+export function rwRegisterTxns(o: Omit<ListAppendOptions, 'write'> = {}): Generator {
+  return listAppendTxns({ ...o, write: 'w' });
 }

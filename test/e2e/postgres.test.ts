@@ -38,6 +38,20 @@ describe('postgres workload', () => {
     expect(anomalies(r.stderr)).toContain('G-single');
   });
 
+  it('rw-register (--txn): reads and unique writes per key on the registers table', async () => {
+    const r = await cli(['run', 'postgres', '--txn', 'rw-register', '--variant', 'repeatable-read', '--seed', '1', '--nemesis', 'none', ...short]);
+    expect(r.stderr).toMatch(/rw-register: /);
+    const dir = resolve(repoRoot, runDirOf(r.stderr));
+    const txns = readFileSync(join(dir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((o) => o.f === 'txn' && o.type === 'ok');
+    expect(txns.length).toBeGreaterThan(50);
+    const mops = txns.flatMap((t) => t.value as [string, number, number | null][]);
+    expect(new Set(mops.map(([f]) => f))).toEqual(new Set(['r', 'w']));
+    const writes = mops.filter(([f]) => f === 'w').map(([, k, v]) => `${k}=${v}`);
+    expect(new Set(writes).size).toBe(writes.length);
+    expect(mops.some(([f, , v]) => f === 'r' && typeof v === 'number')).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, 'test.json'), 'utf8')).replay).toMatch(/--txn rw-register/);
+  });
+
   it('refuses more nodes or faults a single server cannot take', async () => {
     const nodes = await cli(['run', 'postgres', '--nodes', '3', ...short]);
     expect(nodes.code).toBe(4);
