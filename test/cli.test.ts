@@ -35,7 +35,7 @@ describe('cli errors', () => {
     [['--rate', '-1'], /Option '--rate' argument is ambiguous/],
     [['--variant', 'sloppy'], /--variant for register must be one of careful\|naive, got "sloppy"/],
     [['--nemesis', 'partition,meteor'], /--nemesis: unknown fault "meteor"/],
-    [['--backend', 'vm'], /--backend must be local or docker/],
+    [['--backend', 'vm'], /--backend must be one of local, docker, got "vm"/],
     [['--time-limit'], /--time-limit/],
   ])('rejects bad option %j', async (args, pattern) => {
     const r = await cli(['run', 'register', ...args]);
