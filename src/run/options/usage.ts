@@ -1,9 +1,10 @@
 /**
- * The option declarations as text: `faultline help`'s run options and the README's "Run
- * options" table (test/run/options-docs.test.ts checks the README against `optionsTable`).
+ * The declarations as text: `faultline help`'s run options, the README's "Run options"
+ * table and its Faults table (test/run/docs.test.ts checks the README against both).
  * Options declared by workloads are listed once per distinct declaration, with the
  * workloads that take it; a backend's, with the backend.
  */
+import { FAULT_PACKAGES } from '../../nemesis/registry.js';
 import type { Workload } from '../workload.js';
 import { backendOptions } from './catalog.js';
 import { argOf, type OptionSpec } from './spec.js';
@@ -31,7 +32,8 @@ function rows(workloads: readonly Pick<Workload, 'name' | 'options'>[]): Row[] {
 
 function bounds(spec: OptionSpec): string {
   const m = /from (\S+) to (\S+)$/.exec(spec.type.expected);
-  return m ? ` (${m[1]}–${m[2]})` : '';
+  const show = (x: string) => (Number(x) === Number.MAX_SAFE_INTEGER ? '2^53−1' : x);
+  return m ? ` (${show(m[1]!)}–${show(m[2]!)})` : '';
 }
 
 function defaultWords(spec: OptionSpec): string | undefined {
@@ -78,4 +80,10 @@ export function optionsTable(workloads: readonly Pick<Workload, 'name' | 'option
     lines.push(`| ${cell(`\`--${r.spec.flag}${arg ? ` ${arg}` : ''}\``)} | ${cell(dflt)} | ${cell(`${scopeWords(r, true)}${r.spec.help}${bounds(r.spec)}`)} |`);
   }
   return lines.join('\n');
+}
+
+/** The README's Faults table: one row per fault package. */
+export function faultsTable(): string {
+  const cell = (s: string) => s.replace(/\|/g, '\\|');
+  return ['| kind | what happens | how |', '|---|---|---|', ...FAULT_PACKAGES.map((p) => `| \`${p.kind}\` | ${cell(p.summary)} | ${cell(p.mechanism)} |`)].join('\n');
 }
