@@ -33,6 +33,8 @@ export interface Backend {
   readonly name: string;
   /** Options only this backend takes. */
   readonly options: readonly OptionSpec[];
+  /** Whether its clusters can start helper processes in a node's namespace (`Cluster.spawnNet`: latency's proxy). */
+  readonly spawnsHelpers: boolean;
   /** Throws one line when the backend cannot run here with the host tools the faults need. */
   require(hostTools: readonly HostTool[]): Promise<void>;
   cluster(s: ClusterSetup): Cluster;
@@ -41,6 +43,7 @@ export interface Backend {
 const local: Backend = {
   name: 'local',
   options: [],
+  spawnsHelpers: true,
   async require(hostTools) {
     await requireNamespaces();
     for (const t of hostTools) {
@@ -54,6 +57,7 @@ const local: Backend = {
 const docker: Backend = {
   name: 'docker',
   options: [],
+  spawnsHelpers: true,
   require: (hostTools) => requireDockerBackend(hostTools),
   cluster: (s) => new DockerCluster({ runId: s.runId, nodes: s.nodes, system: s.system, logDir: s.logDir, log: s.log, notice: s.notice, fakeTime: s.fakeTime }),
 };

@@ -133,6 +133,9 @@ export async function prepare(test: ResolvedTest, out: NodeJS.WriteStream): Prom
     throw new UsageError(`${workload.name}: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (needs.fakeTime) requireLibcClock(parts.system);
+  if (needs.spawnNet && !backend.spawnsHelpers) {
+    throw new UsageError(`--nemesis ${options.nemesis.join(',')}: needs helper processes in node namespaces, which the ${backend.name} backend cannot start`);
+  }
   const runId = newRunId();
   const runDir = claimRunDir(join(test.out, workload.name), runId);
   mkdirSync(runFiles.nodes(runDir), { recursive: true });

@@ -12,6 +12,7 @@ import { UsageError } from '../../src/core/errors.js';
 import { optionsFor } from '../../src/run/options/catalog.js';
 import { replayCommand, shellQuote } from '../../src/run/options/replay-command.js';
 import { choice, defineOption, integer } from '../../src/run/options/spec.js';
+import { optionsTable, optionsUsage } from '../../src/run/options/usage.js';
 import { requestFromArgs, requestFromObject, type RunRequest } from '../../src/run/request.js';
 import { resolveTest } from '../../src/run/resolve.js';
 import type { Workload } from '../../src/run/workload.js';
@@ -191,5 +192,18 @@ describe('options a workload declares', () => {
   it('replays what it declares, in the same words', () => {
     const test = resolve([['variant', 'read-committed'], ['consistencyModel', 'snapshot-isolation']]);
     expect(replayCommand(test.options, optionsFor(txn))).toMatch(/--variant read-committed .*--consistency-model snapshot-isolation/);
+  });
+});
+
+describe('one flag, two meanings', () => {
+  const etcdReads = defineOption({ key: 'reads', flag: 'reads', type: choice(['linearizable', 'serializable']), default: 'linearizable', help: 'quorum or local reads', replay: true });
+  const zkReads = defineOption({ key: 'reads', flag: 'reads', type: choice(['sync', 'local']), default: 'sync', help: 'sync before reading, or read locally', replay: true });
+  const w = (name: string, options: Workload['options']) => ({ name, options });
+
+  it('documents each declaration once, with the workloads that take it', () => {
+    const table = optionsTable([w('etcd', [etcdReads]), w('zookeeper', [zkReads]), w('etcd-v2', [etcdReads])]);
+    expect(table).toContain('| `--reads linearizable\\|serializable` | `linearizable` | `etcd`, `etcd-v2` only: quorum or local reads |');
+    expect(table).toContain('| `--reads sync\\|local` | `sync` | `zookeeper` only: sync before reading, or read locally |');
+    expect(optionsUsage([w('zookeeper', [zkReads])])).toMatch(/--reads sync\|local +zookeeper only: sync before reading, or read locally \[sync\]/);
   });
 });
