@@ -96,10 +96,14 @@ class OwnCycle implements Generator {
     const template = this.next.start ? this.pkg.draw(this.nodes, drawRng, this.draw) : this.pkg.stop();
     const step = gen(template).op(withRng(ctx, rest));
     if (step === null || step === 'pending') return step;
-    const time = Math.max(step.op.time, this.next.at);
-    if (this.next.start) return { op: { ...step.op, time }, gen: this.then({ at: time + this.intervalNs, start: false }), rng: step.rng };
+    // The op carries its due time even when that is past (the nemesis was busy): `any`
+    // then serves the most overdue kind first instead of always the first-listed one.
+    // The next op is due counting from when this one actually goes.
+    const op = { ...step.op, time: this.next.at };
+    const goes = Math.max(step.op.time, this.next.at);
+    if (this.next.start) return { op, gen: this.then({ at: goes + this.intervalNs, start: false }), rng: step.rng };
     const [gap, rng] = this.pause(step.rng);
-    return { op: { ...step.op, time }, gen: this.then({ at: time + gap, start: true }), rng };
+    return { op, gen: this.then({ at: goes + gap, start: true }), rng };
   }
 
   update(): Generator {
