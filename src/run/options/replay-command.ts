@@ -14,7 +14,7 @@ export function shellQuote(arg: string): string {
 }
 
 /** The `faultline run` arguments that repeat `options` (and the workload file, if any). */
-export function replayArgs(options: TestOptions, set: OptionSet, configPath?: string): string[] {
+function replayArgs(options: TestOptions, set: OptionSet, configPath?: string): string[] {
   const values = options as unknown as Readonly<Record<string, unknown>>;
   const args = configPath === undefined ? [options.workload] : [];
   for (const spec of set.specs) {
