@@ -35,13 +35,36 @@ describe('cli errors', () => {
     [['--rate', '-1'], /Option '--rate' argument is ambiguous/],
     [['--variant', 'sloppy'], /--variant for register must be one of careful\|naive, got "sloppy"/],
     [['--nemesis', 'partition,meteor'], /--nemesis: unknown fault "meteor"/],
-    [['--backend', 'vm'], /--backend must be local or docker/],
-    [['--txn', 'bank'], /--txn must be list-append or rw-register, got "bank"/],
+    [['--backend', 'vm'], /--backend must be one of local, docker, got "vm"/],
     [['--time-limit'], /--time-limit/],
   ])('rejects bad option %j', async (args, pattern) => {
     const r = await cli(['run', 'register', ...args]);
     expect(r.code).toBe(4);
     expectOneLine(r.stderr, pattern);
+  });
+
+  it.each([['__proto__'], ['constructor'], ['toString']])('a workload or option called %s is unknown: one line, exit 4', async (name) => {
+    const w = await cli(['run', name]);
+    expect(w.code).toBe(4);
+    expectOneLine(w.stderr, new RegExp(`unknown workload "${name}"`));
+    const o = await cli(['run', 'register', `--${name}`, '1']);
+    expect(o.code).toBe(4);
+    expectOneLine(o.stderr, new RegExp(`Unknown option '--${name}'`));
+  });
+
+  it('names the workload an option belongs to', async () => {
+    const r = await cli(['run', 'register', '--reads', 'serializable']);
+    expect(r.code).toBe(4);
+    expectOneLine(r.stderr, /--reads is an option of etcd, not of register/);
+  });
+
+  it('takes --txn only where a workload declares it, and only its values', async () => {
+    const bad = await cli(['run', 'mariadb', '--txn', 'bank']);
+    expect(bad.code).toBe(4);
+    expectOneLine(bad.stderr, /--txn must be one of list-append, rw-register, got "bank"/);
+    const elsewhere = await cli(['run', 'register', '--txn', 'rw-register']);
+    expect(elsewhere.code).toBe(4);
+    expectOneLine(elsewhere.stderr, /--txn is an option of mariadb, postgres, not of register/);
   });
 
   it('rejects an unknown command', async () => {
@@ -86,9 +109,16 @@ describe('cli errors', () => {
     expect(r.stderr).toMatch(/key k0/);
   });
 
-  it('prints help', async () => {
+  it('prints help, with the run options from the option table and the workloads', async () => {
     const r = await cli(['help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/usage: faultline/);
+    expect(r.stdout).toMatch(/--faults-overlap +each fault kind on its own cycle/);
+    expect(r.stdout).toMatch(/--reads linearizable\|serializable\n +etcd only: /);
+    const etcd = await cli(['run', 'etcd', '--help']);
+    expect(etcd.code).toBe(0);
+    expect(etcd.stdout).toMatch(/--reads linearizable\|serializable/);
+    const register = await cli(['run', 'register', '--help']);
+    expect(register.stdout).not.toMatch(/--reads/);
   });
 });

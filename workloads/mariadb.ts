@@ -7,37 +7,38 @@
  * updates and read skew get through; SERIALIZABLE makes every read a locking read and must
  * show nothing. Faults: kill -9 (InnoDB crash recovery) and pause.
  */
-import type { Isolation, TxnKind } from '../src/clients/sql-txn.js';
 import { mariadbTxnClient } from '../src/clients/mariadb-txn.js';
-import type { Workload } from '../src/core/workload.js';
-import { basicNemesis } from '../src/nemesis/basic.js';
-import { faultCycle, healAll, isFaultKind, type FaultKind } from '../src/nemesis/schedule.js';
+import type { Isolation, TxnKind } from '../src/clients/sql-txn.js';
+import { faults } from '../src/nemesis/faults.js';
+import { kill } from '../src/nemesis/kill.js';
+import { pause } from '../src/nemesis/pause.js';
+import { choice, defineOption } from '../src/run/options/spec.js';
+import type { Workload } from '../src/run/workload.js';
 import { MARIADB_PORT, mariadbSystem, requireLocalMariadb } from '../src/systems/mariadb/system.js';
-import { txnChecker, txnGenerator } from '../src/workload-kit/txn-kinds.js';
+import { TXN_OPTION, txnChecker, txnGenerator } from '../src/workload-kit/txn-kinds.js';
+
+export const txn = defineOption<TxnKind>({ ...TXN_OPTION, type: choice(TXN_OPTION.values) });
 
 export const workload: Workload = {
   name: 'mariadb',
   description: 'MariaDB (InnoDB) under list-append or rw-register transactions (--txn) at an isolation level (the variant); Elle-style anomaly checking',
   variants: ['serializable', 'repeatable-read', 'read-committed', 'read-uncommitted'],
   // One server: partitions, loss and latency need two nodes to mean anything.
-  faults: ['kill', 'pause'],
+  faults: [kill.kind, pause.kind],
+  options: [txn],
   maxNodes: 1,
   // Transactions must overlap to conflict (as for postgres).
   defaultRate: 1000,
   build(opts, nodes) {
     if (opts.backend === 'local') requireLocalMariadb();
-    const kinds = opts.nemesis.filter(isFaultKind) as FaultKind[];
-    const txn: TxnKind = opts.txn ?? 'list-append';
     return {
       system: mariadbSystem(),
-      client: mariadbTxnClient(txn, opts.variant as Isolation),
-      generator: txnGenerator(txn),
-      nemesis: basicNemesis(kinds, { port: MARIADB_PORT }),
-      nemesisGenerator: faultCycle(kinds, nodes, opts.nemesisInterval),
-      heal: healAll(kinds),
+      client: mariadbTxnClient(txn.get(opts), opts.variant as Isolation),
+      generator: txnGenerator(txn.get(opts)),
+      faults: faults(opts.nemesis, { nodes, interval: opts.nemesisInterval, overlap: opts.faultsOverlap, port: MARIADB_PORT }),
     };
   },
   checker(opts) {
-    return txnChecker(opts.txn ?? 'list-append');
+    return txnChecker(txn.get(opts));
   },
 };

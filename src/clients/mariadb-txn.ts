@@ -21,8 +21,11 @@
  */
 import mysql from 'mysql2/promise';
 import type { NodeAddress } from '../cluster/cluster.js';
-import { MARIADB_DATABASE, MARIADB_USER } from '../systems/mariadb/system.js';
 import { isolationSql, SqlTxnClient, type ErrorReading, type Isolation, type Mop, type SqlDatabase, type SqlSession, type TxnKind } from './sql-txn.js';
+
+/** The account and database clients use (the mariadb system creates them). */
+export const MARIADB_USER = 'faultline';
+export const MARIADB_DATABASE = 'faultline';
 
 const TABLES: Record<TxnKind, string> = {
   'list-append': 'CREATE TABLE IF NOT EXISTS lists (k INT PRIMARY KEY, v TEXT NOT NULL) ENGINE=InnoDB',

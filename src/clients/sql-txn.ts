@@ -18,7 +18,7 @@
  *  - it broke after COMMIT was sent but before the answer: it may have committed, `info`.
  */
 import type { NodeAddress } from '../cluster/cluster.js';
-import type { TestRuntime } from '../core/test.js';
+import type { TestRuntime } from '../cluster/test-runtime.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
 
 export type TxnKind = 'list-append' | 'rw-register';

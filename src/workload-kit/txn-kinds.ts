@@ -1,12 +1,25 @@
 /**
- * The transactional workloads a SQL database runs (`--txn`): the generator of each kind's
- * transactions and the checker that judges them.
+ * The transactional workloads a SQL database runs (`--txn`): the option that picks one,
+ * the generator of each kind's transactions and the checker that judges them.
  */
 import type { Checker } from '../checkers/checker.js';
 import { listAppend } from '../checkers/txn/list-append.js';
-import type { TxnKind } from '../clients/sql-txn.js';
+import { TXN_KINDS, type TxnKind } from '../clients/sql-txn.js';
 import type { Generator } from '../core/generator/types.js';
 import { listAppendTxns, rwRegisterTxns } from './list-append-ops.js';
+
+/**
+ * `--txn`, as each SQL workload declares it: `defineOption({ ...TXN_OPTION, type:
+ * choice(TXN_OPTION.values) })` (the option table lives above this layer).
+ */
+export const TXN_OPTION = {
+  key: 'txn',
+  flag: 'txn',
+  values: TXN_KINDS,
+  default: 'list-append' as TxnKind,
+  help: 'the transactions: appends to lists (list-append) or reads and unique writes of registers (rw-register)',
+  replay: true,
+} as const;
 
 export function txnGenerator(kind: TxnKind): Generator {
   return kind === 'list-append' ? listAppendTxns() : rwRegisterTxns();

@@ -19,14 +19,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import mysql from 'mysql2/promise';
+import { MARIADB_DATABASE, MARIADB_USER } from '../../clients/mariadb-txn.js';
 import { FaultlineError } from '../../core/errors.js';
 import type { SystemSpec } from '../../cluster/cluster.js';
 import { dockerfileImage, type ImageChoice } from '../../cluster/images/catalog.js';
 
 export const MARIADB_PORT = 3306;
-/** The account and database clients use. */
-export const MARIADB_USER = 'faultline';
-export const MARIADB_DATABASE = 'faultline';
 
 /** Debian's paths, on the host and in images/mariadb's image alike. */
 const SERVER = '/usr/sbin/mariadbd';
