@@ -5,7 +5,9 @@
  * REPEATABLE READ is documented not to be snapshot isolation: a plain SELECT reads the
  * transaction's snapshot but a write reads (and locks) the latest committed row, so lost
  * updates and read skew get through; SERIALIZABLE makes every read a locking read and must
- * show nothing. Faults: kill -9 (InnoDB crash recovery) and pause.
+ * show nothing. `repeatable-read-snapshot` is repeatable read with the server's
+ * `innodb_snapshot_isolation` on, which refuses a write to a row changed since the
+ * snapshot. Faults: kill -9 (InnoDB crash recovery) and pause.
  */
 import { mariadbTxnClient } from '../src/clients/mariadb-txn.js';
 import type { Isolation, TxnKind } from '../src/clients/sql-txn.js';
@@ -19,10 +21,19 @@ import { TXN_OPTION, txnChecker, txnGenerator } from '../src/workload-kit/txn-ki
 
 export const txn = defineOption<TxnKind>({ ...TXN_OPTION, type: choice(TXN_OPTION.values) });
 
+/** Each variant: the isolation level asked for, and whether the server detects write conflicts. */
+const VARIANTS: ReadonlyMap<string, { isolation: Isolation; snapshotIsolation: boolean }> = new Map([
+  ['serializable', { isolation: 'serializable', snapshotIsolation: false }],
+  ['repeatable-read', { isolation: 'repeatable-read', snapshotIsolation: false }],
+  ['read-committed', { isolation: 'read-committed', snapshotIsolation: false }],
+  ['read-uncommitted', { isolation: 'read-uncommitted', snapshotIsolation: false }],
+  ['repeatable-read-snapshot', { isolation: 'repeatable-read', snapshotIsolation: true }],
+]);
+
 export const workload: Workload = {
   name: 'mariadb',
   description: 'MariaDB (InnoDB) under list-append or rw-register transactions (--txn) at an isolation level (the variant); Elle-style anomaly checking',
-  variants: ['serializable', 'repeatable-read', 'read-committed', 'read-uncommitted'],
+  variants: [...VARIANTS.keys()],
   // One server: partitions, loss and latency need two nodes to mean anything.
   faults: [kill.kind, pause.kind],
   options: [txn],
@@ -31,9 +42,10 @@ export const workload: Workload = {
   defaultRate: 1000,
   build(opts, nodes) {
     if (opts.backend === 'local') requireLocalMariadb();
+    const v = VARIANTS.get(opts.variant)!;
     return {
-      system: mariadbSystem(),
-      client: mariadbTxnClient(txn.get(opts), opts.variant as Isolation),
+      system: mariadbSystem({ snapshotIsolation: v.snapshotIsolation }),
+      client: mariadbTxnClient(txn.get(opts), v.isolation),
       generator: txnGenerator(txn.get(opts)),
       faults: faults(opts.nemesis, { nodes, interval: opts.nemesisInterval, overlap: opts.faultsOverlap, port: MARIADB_PORT }),
     };

@@ -1,7 +1,8 @@
 /**
  * MariaDB's isolation levels through the real CLI on the local backend (mariadbd in the
  * node's namespace): serializable shows no anomaly through kill -9 and pause; repeatable
- * read, which InnoDB documents is not snapshot isolation, shows read skew (G-single);
+ * read, which InnoDB documents is not snapshot isolation, shows read skew (G-single), and
+ * with innodb_snapshot_isolation on only what snapshot isolation allows (write skew);
  * rw-register transactions are recorded in the shape the rw-register checker reads.
  */
 import { readFileSync, rmSync } from 'node:fs';
@@ -31,6 +32,16 @@ describe('mariadb workload', () => {
     expect(r.code, r.stderr).toBe(1);
     const results = JSON.parse(readFileSync(join(runDir(r.stderr), 'results.json'), 'utf8'));
     expect(results['list-append'].anomalyTypes).toContain('G-single');
+  });
+
+  it('repeatable read with innodb_snapshot_isolation: write conflicts refused, nothing beyond write skew (G2)', async () => {
+    const r = await cli(['run', 'mariadb', '--variant', 'repeatable-read-snapshot', '--seed', '1', '--nemesis', 'none', ...short]);
+    const dir = runDir(r.stderr);
+    const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    expect(results['list-append'].anomalyTypes.filter((t: string) => t !== 'G2')).toEqual([]);
+    expect(results['list-append'].txnCount).toBeGreaterThan(100);
+    const refused = history(dir).filter((o) => o.type === 'fail' && /^1020 /.test((o as { error?: string }).error ?? ''));
+    expect(refused.length).toBeGreaterThan(0);
   });
 
   it('rw-register: reads and unique writes per key, as the rw-register checker reads them', async () => {

@@ -10,7 +10,7 @@
  * to that user itself and the pid the backend signals is the server's own. Clients log in
  * as `faultline` (no password, any host), created by an init file at every start.
  *
- * InnoDB settings that matter to the test: a lock wait times out after 1 s (default
+ * InnoDB settings that matter to the test (besides `innodb_snapshot_isolation`, below): a lock wait times out after 1 s (default
  * 50 s, which turned every conflict into an op timeout) and then rolls back the whole
  * transaction (`innodb_rollback_on_timeout`), so the client knows it did not happen;
  * every commit is flushed to the log (`innodb_flush_log_at_trx_commit=1`, the default,
@@ -30,7 +30,7 @@ export const MARIADB_PORT = 3306;
 const SERVER = '/usr/sbin/mariadbd';
 const INSTALL_DB = '/usr/bin/mariadb-install-db';
 
-// $1 data directory, $2 port. `set -e`: a failed install stops the node with its error in
+// $1 data directory, $2 port, $3 ON or OFF for innodb_snapshot_isolation. `set -e`: a failed install stops the node with its error in
 // the node's log instead of starting a server on a half-made directory.
 const LAUNCH = `set -e
 D="$1/mariadb"
@@ -54,7 +54,7 @@ chown mysql:mysql "$D/init.sql"
 exec ${SERVER} --no-defaults --user=mysql --datadir="$D/data" --port="$2" --bind-address=0.0.0.0 \\
   --socket="$D/mysqld.sock" --pid-file="$D/mysqld.pid" --skip-name-resolve --init-file="$D/init.sql" \\
   --innodb-buffer-pool-size=64M --innodb-flush-log-at-trx-commit=1 \\
-  --innodb-lock-wait-timeout=1 --innodb-rollback-on-timeout=ON --max-connections=200`;
+  --innodb-lock-wait-timeout=1 --innodb-rollback-on-timeout=ON --innodb-snapshot-isolation="$3" --max-connections=200`;
 
 /**
  * The local backend runs the server from the host's mariadb-server and hands its data to
@@ -80,13 +80,22 @@ export function requireLocalMariadb(): void {
   if (!fullRoot) throw new FaultlineError('the mariadb workload on the local backend needs root (the server runs as the mysql user): run it as root, or use --backend docker');
 }
 
-export function mariadbSystem(): SystemSpec & ImageChoice {
+export interface MariadbOptions {
+  /**
+   * `innodb_snapshot_isolation` (MariaDB 10.6.18+, off by default in 10.11): a write to a
+   * row changed since the transaction's snapshot fails (ER_CHECKREAD, 1020) instead of
+   * acting on the newer version.
+   */
+  snapshotIsolation?: boolean;
+}
+
+export function mariadbSystem(o: MariadbOptions = {}): SystemSpec & ImageChoice {
   return {
     name: 'mariadb',
     port: MARIADB_PORT,
     // On Docker, Debian's server in an image of its own (built once, by content hash).
     image: dockerfileImage('mariadb'),
-    launch: ({ dataDir, port }) => ({ command: 'sh', args: ['-c', LAUNCH, 'faultline-mariadb', dataDir, String(port)] }),
+    launch: ({ dataDir, port }) => ({ command: 'sh', args: ['-c', LAUNCH, 'faultline-mariadb', dataDir, String(port), o.snapshotIsolation ? 'ON' : 'OFF'] }),
     // Accepting TCP is not enough: the init file (our user) runs after the socket opens,
     // and crash recovery can still be rolling back. Ready means our user ran a query.
     async ready({ host, port }) {
