@@ -5,6 +5,7 @@
  * own (and a private /run for `ip netns`). Where neither works, one line says so.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { FaultlineError } from '../core/errors.js';
 import { run } from './sh.js';
 
@@ -61,4 +62,23 @@ export async function reexecInUserNamespace(argv: readonly string[]): Promise<nu
     });
     child.on('error', () => resolve(3));
   });
+}
+
+/**
+ * For a local node whose server must run as its own system user (`postgres`, `mysql`):
+ * that user must exist, and the harness must be real root, since in Faultline's
+ * user-namespace fallback only uid 0 is mapped and the switch would fail at the first
+ * start with a cryptic error. `what` names the workload and `pkg` the Debian package.
+ */
+export function requireServiceUser(what: string, user: string, pkg: string): void {
+  const read = (f: string): string => {
+    try {
+      return readFileSync(f, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  if (!new RegExp(`^${user}:`, 'm').test(read('/etc/passwd'))) throw new FaultlineError(`the ${what} workload needs the ${user} user that Debian's ${pkg} package creates: apt-get install -y ${pkg}`);
+  const fullRoot = process.getuid?.() === 0 && /^0\s+0\s+4294967295$/.test(read('/proc/self/uid_map').trim());
+  if (!fullRoot) throw new FaultlineError(`the ${what} workload on the local backend needs root (the server must run as the ${user} user): run it as root, or use --backend docker`);
 }

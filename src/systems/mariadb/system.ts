@@ -17,11 +17,12 @@
  * stated so it is not left to a config file); `--no-defaults` keeps Debian's
  * /etc/mysql out of it.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import mysql from 'mysql2/promise';
 import { MARIADB_DATABASE, MARIADB_USER } from '../../clients/mariadb-txn.js';
 import { FaultlineError } from '../../core/errors.js';
 import type { SystemSpec } from '../../cluster/cluster.js';
+import { requireServiceUser } from '../../cluster/privileges.js';
 import { dockerfileImage, type ImageChoice } from '../../cluster/images/catalog.js';
 
 export const MARIADB_PORT = 3306;
@@ -63,21 +64,7 @@ exec ${SERVER} --no-defaults --user=mysql --datadir="$D/data" --port="$2" --bind
  */
 export function requireLocalMariadb(): void {
   if (!existsSync(SERVER) || !existsSync(INSTALL_DB)) throw new FaultlineError(`the mariadb workload needs MariaDB's server (${SERVER}, ${INSTALL_DB}): apt-get install -y mariadb-server`);
-  let passwd = '';
-  try {
-    passwd = readFileSync('/etc/passwd', 'utf8');
-  } catch {
-    /* checked below */
-  }
-  if (!/^mysql:/m.test(passwd)) throw new FaultlineError("the mariadb workload needs the mysql user that Debian's mariadb-server package creates: apt-get install -y mariadb-server");
-  let uidMap = '';
-  try {
-    uidMap = readFileSync('/proc/self/uid_map', 'utf8').trim();
-  } catch {
-    /* not Linux: the namespace check fails anyway */
-  }
-  const fullRoot = process.getuid?.() === 0 && /^0\s+0\s+4294967295$/.test(uidMap);
-  if (!fullRoot) throw new FaultlineError('the mariadb workload on the local backend needs root (the server runs as the mysql user): run it as root, or use --backend docker');
+  requireServiceUser('mariadb', 'mysql', 'mariadb-server');
 }
 
 export interface MariadbOptions {

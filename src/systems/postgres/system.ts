@@ -10,11 +10,12 @@
  * the server under that user with `setpriv`, so the pid the backend signals is the
  * server's own (and its process group holds the backends it forks).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { FaultlineError } from '../../core/errors.js';
 import type { SystemSpec } from '../../cluster/cluster.js';
+import { requireServiceUser } from '../../cluster/privileges.js';
 import { dockerfileImage, type ImageChoice } from '../../cluster/images/catalog.js';
 
 export const POSTGRES_PORT = 5432;
@@ -58,21 +59,7 @@ exec setpriv --reuid=postgres --regid=postgres --init-groups "$3/postgres" -D "$
  */
 export function requireLocalPostgres(): void {
   postgresBin();
-  let passwd = '';
-  try {
-    passwd = readFileSync('/etc/passwd', 'utf8');
-  } catch {
-    /* checked below */
-  }
-  if (!/^postgres:/m.test(passwd)) throw new FaultlineError('the postgres workload needs the postgres user that Debian\'s postgresql package creates: apt-get install -y postgresql');
-  let uidMap = '';
-  try {
-    uidMap = readFileSync('/proc/self/uid_map', 'utf8').trim();
-  } catch {
-    /* not Linux: the namespace check fails anyway */
-  }
-  const fullRoot = process.getuid?.() === 0 && /^0\s+0\s+4294967295$/.test(uidMap);
-  if (!fullRoot) throw new FaultlineError('the postgres workload on the local backend needs root (the server must be started as the postgres user): run it as root, or use --backend docker');
+  requireServiceUser('postgres', 'postgres', 'postgresql');
 }
 
 /** Where images/postgres/Dockerfile links the server's bin directory. */
