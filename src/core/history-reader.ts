@@ -53,7 +53,7 @@ export function readHistoryLines(input: Iterable<Line>, source: string, onOp?: (
         continue;
       }
       const why = e instanceof JsonError ? ` (${e.message})` : '';
-      throw new UsageError(`${source}:${line.no}: not valid JSON${why}: ${line.text.slice(0, 60)}`);
+      throw new UsageError(`${source}:${line.no}: not valid JSON${why}: ${JSON.stringify(line.text.slice(0, 60))}`);
     }
     const op = validateOp(parsed, `${source}:${line.no}`, count++);
     if (onOp) onOp(op, line.no);

@@ -61,6 +61,8 @@ describe('history writer and reader', () => {
   it('rejects a malformed line in the middle with its line number', () => {
     const text = '{"index":0,"type":"invoke","process":0,"f":"read","value":null,"time":1}\nnot json\n{"index":1,"type":"ok","process":0,"f":"read","value":1,"time":2}\n';
     expect(() => parseHistory(text, 'h.jsonl')).toThrow(/h\.jsonl:2: not valid JSON/);
+    // Control characters of the line are escaped, never sent to the terminal raw.
+    expect(() => parseHistory('{"type":\u001b[31m\n', 'h')).toThrow(/^h:1: not valid JSON \(.*\): "\{\\"type\\":\\u001b\[31m"$/);
   });
 
   it('rejects ops with wrong fields, naming the field', () => {

@@ -115,6 +115,14 @@ describe('EDN reader: errors name the line and what was expected', () => {
     expect(errorOf('{:a 1 "a" 2}', { plain: true }).message).toMatch(/as plain data, :k and "k" are one key/);
   });
 
+  it('escapes control characters from the input in its messages', () => {
+    const bel = String.fromCharCode(7);
+    const esc = String.fromCharCode(27);
+    for (const text of [`{"${bel}" 1 "${bel}" 2}`, `#a${bel}b`, `#a${esc}[31m [1)`, `${bel}bad]`]) {
+      for (const plain of [false, true]) expect(errorOf(text, { plain }).message).not.toMatch(/[\u0000-\u001f]/);
+    }
+  });
+
   it('bad atoms', () => {
     expect(errorOf('[1 01]').message).toMatch(/^expected a number \(integer, float or ratio\), got "01"/);
     expect(errorOf('1.2.3').message).toMatch(/^expected a number/);

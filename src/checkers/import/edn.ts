@@ -168,6 +168,12 @@ const TOKEN_END = /[\s,()[\]{}";]/;
 /** A token cut by a chunk's end is kept in pieces beyond this length. */
 const LONG_TOKEN = 64 * 1024;
 
+/** Input text in a message: control characters escaped, and cut short. */
+function shown(t: string): string {
+  const s = JSON.stringify(t.length > 40 ? `${t.slice(0, 37)}...` : t);
+  return s.slice(1, -1);
+}
+
 /** Thrown inside a scan when the chunk ends mid-token: wait for more text. */
 const MORE = Symbol('more');
 
@@ -274,7 +280,7 @@ export class EdnReader {
     this.run();
     const open = this.stack[this.stack.length - 1];
     if (open !== undefined) {
-      const what = open.kind === Kind.Tag ? `a value after #${open.name}` : open.kind === Kind.Discard ? 'a form after #_' : `${open.kind === Kind.Container ? open.name : CLOSER[open.kind]} to close the ${KIND_NAME[open.kind]} opened on line ${open.line}`;
+      const what = open.kind === Kind.Tag ? `a value after #${shown(open.name)}` : open.kind === Kind.Discard ? 'a form after #_' : `${open.kind === Kind.Container ? open.name : CLOSER[open.kind]} to close the ${KIND_NAME[open.kind]} opened on line ${open.line}`;
       throw new EdnError(`expected ${what}, got the end of the file`, this.line);
     }
   }
@@ -465,7 +471,7 @@ export class EdnReader {
     if (top === undefined) this.fail('a value', JSON.stringify(bracket));
     const closer = top.kind === Kind.Container ? top.name : CLOSER[top.kind]!;
     if (bracket !== closer) {
-      if (top.kind === Kind.Tag) this.fail(`a value after #${top.name}`, JSON.stringify(bracket));
+      if (top.kind === Kind.Tag) this.fail(`a value after #${shown(top.name)}`, JSON.stringify(bracket));
       if (top.kind === Kind.Discard) this.fail('a form after #_', JSON.stringify(bracket));
       this.fail(`${closer} to close the ${KIND_NAME[top.kind]} opened on line ${top.line}`, JSON.stringify(bracket));
     }
@@ -508,10 +514,10 @@ export class EdnReader {
             if (this.plain) {
               const k = plainAtom(v);
               const text = typeof k === 'string' ? k : toJson(k);
-              if (Object.hasOwn(top.obj!, text)) this.fail('each key once in a map (as plain data, :k and "k" are one key)', `a second ${text}`);
+              if (Object.hasOwn(top.obj!, text)) this.fail('each key once in a map (as plain data, :k and "k" are one key)', `a second ${JSON.stringify(text)}`);
               top.key = text;
             } else {
-              if (top.map!.has(v as Edn)) this.fail('each key once in a map', `a second ${String(v)}`);
+              if (top.map!.has(v as Edn)) this.fail('each key once in a map', `a second ${shown(String(v))}`);
               top.key = v;
             }
             top.hasKey = true;
