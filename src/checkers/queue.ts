@@ -121,7 +121,7 @@ export function lostElements(enqueues: ReadonlyMap<string, CompletedOp>, receive
   for (const [k, op] of enqueues) {
     if (op.type !== 'ok' || received.has(k)) continue;
     const at = nsToS(op.complete!.time);
-    out.push({ kind: 'lost', value: op.value as Element, message: `${String(op.value)} was acknowledged at ${at} s (op ${op.invoke.index}) and never dequeued`, ops: [opRef(op)] });
+    out.push({ kind: 'lost', value: op.value as Element, message: `${String(op.value)} was acknowledged at ${at} s (op ${op.invoke.index}) and never dequeued`, ops: [ref(op)] });
   }
   return out;
 }
@@ -145,7 +145,7 @@ export function unexpectedElements(enqueues: ReadonlyMap<string, CompletedOp>, r
     const message = enq
       ? `${String(value)} was dequeued (op ${first.op.invoke.index}) although its enqueue failed (op ${enq.invoke.index}${enq.error ? `: ${enq.error}` : ''})`
       : `${String(value)} was dequeued (op ${first.op.invoke.index}) but never enqueued`;
-    out.push({ kind: 'unexpected', value, enqueueFailed: enq !== undefined, message, ops: [...(enq ? [opRef(enq)] : []), ...uniqueOps(rs).map(opRef)] });
+    out.push({ kind: 'unexpected', value, enqueueFailed: enq !== undefined, message, ops: [...(enq ? [ref(enq)] : []), ...uniqueOps(rs).map(ref)] });
   }
   return out;
 }
@@ -167,7 +167,7 @@ export function duplicatedElements(received: ReadonlyMap<string, Receipt[]>, del
     if (rs.length < 2) continue;
     const value = rs[0]!.element;
     const ops = uniqueOps(rs);
-    out.push({ kind, value, count: rs.length, message: `${String(value)} was dequeued ${rs.length} times (ops ${ops.map((o) => o.invoke.index).join(', ')})`, ops: ops.map(opRef) });
+    out.push({ kind, value, count: rs.length, message: `${String(value)} was dequeued ${rs.length} times (ops ${ops.map((o) => o.invoke.index).join(', ')})`, ops: ops.map(ref) });
   }
   return out;
 }
@@ -249,7 +249,7 @@ export function outOfOrderElements(enqueues: ReadonlyMap<string, CompletedOp>, r
       value: a.element,
       overtakenBy: b.element,
       message: `${String(a.element)} was enqueued (acknowledged at ${nsToS(a.enqueue.complete!.time)} s) before ${String(b.element)} (enqueued from ${nsToS(enqueuedFrom(b))} s), yet was delivered after it (op ${a.receipt.op.invoke.index} after op ${b.receipt.op.invoke.index})`,
-      ops: [...new Set([a.enqueue, b.enqueue, b.receipt.op, a.receipt.op])].map(opRef),
+      ops: [...new Set([a.enqueue, b.enqueue, b.receipt.op, a.receipt.op])].map(ref),
     }));
 }
 
@@ -260,6 +260,14 @@ function firstReceipt(rs: readonly Receipt[]): Receipt {
     const ty = y.op.complete?.time ?? Infinity;
     return ty < tx || (ty === tx && y.op === x.op && y.position < x.position) ? y : x;
   });
+}
+
+/**
+ * An op as a violation names it; a dequeue also shows the value it received (a drain's
+ * whole list would swell results.json: the violation names the value instead).
+ */
+function ref(op: CompletedOp): Record<string, unknown> {
+  return { ...opRef(op), ...(op.f === 'dequeue' && op.type === 'ok' ? { result: op.result } : {}) };
 }
 
 function uniqueOps(rs: readonly Receipt[]): CompletedOp[] {

@@ -111,14 +111,24 @@ export RABBITMQ_NODENAME="$2" RABBITMQ_USE_LONGNAME=true \\
 exec ${BIN}/rabbitmq-server`;
 
 export interface RabbitmqSystem extends SystemSpec, ImageChoice {
-  /** Runs rabbitmqctl (or another RabbitMQ CLI) against a node, beside it: same namespace or container, same cookie. */
-  ctl(cluster: Cluster, node: string, args: readonly string[], tool?: 'rabbitmqctl' | 'rabbitmq-queues'): Promise<ExecResult>;
+  /** Runs rabbitmqctl against a node, beside it: same namespace or container, same cookie. */
+  ctl(cluster: Cluster, node: string, args: readonly string[]): Promise<ExecResult>;
+  /**
+   * Evaluates an Erlang expression on a hidden Erlang node started beside `node` (same
+   * namespace or container, same cookie), which may call the brokers over distribution.
+   */
+  probe(cluster: Cluster, node: string, expr: string): Promise<ExecResult>;
 }
 
 export function rabbitmqSystem(): RabbitmqSystem {
   const cookie = randomBytes(24).toString('hex');
   /** Each node's data directory as its launch saw it (the cookie lives there). */
   const dataDirs = new Map<string, string>();
+  const homeOf = (node: string): string => {
+    const dir = dataDirs.get(node);
+    if (dir === undefined) throw new FaultlineError(`rabbitmq: node ${node} was never launched`);
+    return `${dir}/rabbitmq`;
+  };
   const system: RabbitmqSystem = {
     name: 'rabbitmq',
     port: AMQP_PORT,
@@ -153,11 +163,13 @@ export function rabbitmqSystem(): RabbitmqSystem {
     // Three Erlang VMs booting together on a shared machine: 10–40 s, more under load.
     readyTimeoutMs: 180_000,
     clock: 'libc',
-    ctl(cluster, node, args, tool = 'rabbitmqctl') {
-      const dir = dataDirs.get(node);
-      if (dir === undefined) throw new FaultlineError(`rabbitmq: node ${node} was never launched`);
-      const home = `${dir}/rabbitmq`;
-      return cluster.exec(node, ['env', `HOME=${home}`, 'RABBITMQ_USE_LONGNAME=true', `RABBITMQ_CONF_ENV_FILE=${home}/rabbitmq-env.conf`, `${BIN}/${tool}`, '-n', rabbitNodeName(cluster.ip(node)), ...args]);
+    ctl(cluster, node, args) {
+      const home = homeOf(node);
+      return cluster.exec(node, ['env', `HOME=${home}`, 'RABBITMQ_USE_LONGNAME=true', `RABBITMQ_CONF_ENV_FILE=${home}/rabbitmq-env.conf`, `${BIN}/rabbitmqctl`, '-n', rabbitNodeName(cluster.ip(node)), ...args]);
+    },
+    probe(cluster, node, expr) {
+      const name = `fl-probe-${randomBytes(4).toString('hex')}@${cluster.ip(node)}`;
+      return cluster.exec(node, ['env', `HOME=${homeOf(node)}`, 'timeout', '20', 'erl', '-noshell', '-noinput', '-hidden', '-name', name, '-eval', expr]);
     },
   };
   return system;
@@ -193,25 +205,31 @@ export async function rabbitmqClusterFormed(system: RabbitmqSystem, cluster: Clu
 }
 
 /**
- * The node a quorum queue's Raft leader runs on, as `rabbitmq-queues quorum_status` run
- * beside a live node reports it (the member that says "leader" with the highest term: a
- * deposed leader cut off by a partition may still say so). Undefined when no node answers.
- * (`rabbitmqctl list_queues` cannot serve here: members on other nodes stream their rows
- * straight to the CLI's own Erlang node, which they cannot reach, and it times out.)
+ * The node a quorum queue's Raft leader runs on, by majority of the live members' views (a
+ * member cut off by a partition may still name a deposed leader); undefined when none
+ * answers. Asked through an Erlang probe (`erl`, 1–2 s) rather than the Elixir CLI, whose
+ * start-up took 10–30 s on this shared machine, longer than a fault lasts; and
+ * `rabbitmqctl list_queues` cannot answer at all here (members on other nodes stream
+ * their rows straight to the CLI's own Erlang node, which they cannot reach). The member
+ * names follow RabbitMQ's convention for quorum queues: '<vhost, URL-encoded>_<queue>'.
  */
 export async function rabbitmqQueueLeader(system: RabbitmqSystem, cluster: Cluster, queue: string): Promise<string | undefined> {
-  for (const node of cluster.nodes.filter((n) => cluster.isRunning(n))) {
-    const r = await system.ctl(cluster, node, ['quorum_status', queue, '--formatter', 'json', '--timeout', '10'], 'rabbitmq-queues').catch(() => undefined);
-    if (r?.exitCode !== 0) continue;
-    try {
-      const members = JSON.parse(r.stdout) as { 'Node Name'?: string; 'Raft State'?: string; Term?: number }[];
-      const leader = members.filter((m) => m['Raft State'] === 'leader').sort((a, b) => (b.Term ?? 0) - (a.Term ?? 0))[0];
-      const at = leader?.['Node Name']?.split('@')[1];
-      const found = cluster.nodes.find((n) => cluster.ip(n) === at);
-      if (found) return found;
-    } catch {
-      continue;
-    }
+  const live = cluster.nodes.filter((n) => cluster.isRunning(n));
+  const from = live[0];
+  if (from === undefined) return undefined;
+  const member = `'%2F_${queue.replace(/[^A-Za-z0-9_.-]/g, '')}'`;
+  const names = live.map((n) => `'${rabbitNodeName(cluster.ip(n))}'`);
+  const expr = [
+    `Ls = [case rpc:call(N, ra, members, [{${member}, N}], 3000) of {ok, _, {_, L}} -> L; _ -> none end || N <- [${names.join(', ')}]]`,
+    `io:format("~p~n", [Ls])`,
+    'halt()',
+  ].join(', ') + '.';
+  const r = await system.probe(cluster, from, expr).catch(() => undefined);
+  if (r?.exitCode !== 0) return undefined;
+  const votes = new Map<string, number>();
+  for (const [, ip] of r.stdout.matchAll(/'?rabbit@([0-9.]+)'?/g)) {
+    const node = cluster.nodes.find((n) => cluster.ip(n) === ip);
+    if (node) votes.set(node, (votes.get(node) ?? 0) + 1);
   }
-  return undefined;
+  return [...votes].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
