@@ -15,7 +15,7 @@ import { eachThread } from '../src/core/generator/index.js';
 import type { Workload } from '../src/core/workload.js';
 import { basicNemesis } from '../src/nemesis/basic.js';
 import { faultCycle, healAll, isFaultKind, type FaultKind } from '../src/nemesis/schedule.js';
-import { natsStreamLeader, natsSystem, requireLocalNats } from '../src/systems/nats/system.js';
+import { natsStreamLeader, natsSystem, natsServerBinary } from '../src/systems/nats/system.js';
 import { drainUntilEmpty, queueOps } from '../src/workload-kit/queue-ops.js';
 
 const STREAM = 'faultline';
@@ -28,7 +28,7 @@ export const workload: Workload = {
   faults: ['partition', 'kill', 'pause'],
   maxNodes: 3,
   build(opts, nodes) {
-    if (opts.backend === 'local') requireLocalNats();
+    if (opts.backend === 'local') natsServerBinary(); // says what to install, before anything starts
     if (nodes.length < 3) throw new Error(`runs on 3 nodes (a cluster with a majority to lose), got ${nodes.length}`);
     const kinds = opts.nemesis.filter(isFaultKind) as FaultKind[];
     const leader = (cluster: Parameters<typeof natsStreamLeader>[0]) => natsStreamLeader(cluster, STREAM);

@@ -24,6 +24,7 @@ import { AckPolicy, connect, DeliverPolicy, nanos, RetentionPolicy, StorageType,
 import type { Client, ClientOp, ClientResult } from './client.js';
 import type { TestRuntime } from '../core/test.js';
 import { decodeValue } from './rabbitmq-queue.js';
+import { FaultlineError } from '../core/errors.js';
 
 export interface NatsQueueOptions {
   stream: string;
@@ -79,7 +80,7 @@ export class NatsQueueClient implements Client {
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
-    throw new Error(`nats: could not create stream ${this.o.stream} with ${this.o.replicas} replica(s) within ${this.o.setupTimeoutMs / 1000} s (${last})`);
+    throw new FaultlineError(`nats: could not create stream ${this.o.stream} with ${this.o.replicas} replica(s) within ${this.o.setupTimeoutMs / 1000} s (${last}); see the nodes' logs`);
   }
 
   private async createStream(jsm: JetStreamManager): Promise<void> {

@@ -21,6 +21,7 @@
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
 import type { Client, ClientOp, ClientResult } from './client.js';
 import type { TestRuntime } from '../core/test.js';
+import { FaultlineError } from '../core/errors.js';
 
 export interface RabbitmqQueueOptions {
   queue: string;
@@ -63,11 +64,15 @@ export class RabbitmqQueueClient implements Client {
 
   async setup(test: TestRuntime): Promise<void> {
     await this.o.prepare?.(test);
-    const link = await this.connect();
     try {
-      await this.o.declare(link.channel);
-    } finally {
-      this.drop(link);
+      const link = await this.connect();
+      try {
+        await this.o.declare(link.channel);
+      } finally {
+        this.drop(link);
+      }
+    } catch (e) {
+      throw new FaultlineError(`rabbitmq: declaring queue ${this.o.queue} failed: ${message(e)}`);
     }
   }
 

@@ -18,10 +18,14 @@ export const NATS_PORT = 4222;
 /** Routes between servers: what partitions cut and Raft runs over. */
 export const NATS_CLUSTER_PORT = 6222;
 
-const BIN = '/usr/sbin/nats-server';
+/** Where the image installs it (images/nats/Dockerfile). */
+const IMAGE_BIN = '/usr/sbin/nats-server';
 
-export function requireLocalNats(): void {
-  if (!existsSync(BIN)) throw new FaultlineError('the nats workload needs nats-server: apt-get install -y nats-server (or use --backend docker)');
+/** The nats-server the local backend runs: Debian's, or FAULTLINE_NATS_SERVER. */
+export function natsServerBinary(): string {
+  const bin = process.env.FAULTLINE_NATS_SERVER || IMAGE_BIN;
+  if (!existsSync(bin)) throw new FaultlineError(`the nats workload needs nats-server (no ${bin}): apt-get install -y nats-server, set FAULTLINE_NATS_SERVER, or use --backend docker`);
+  return bin;
 }
 
 /** One server's configuration (NATS's own config format). */
@@ -43,21 +47,21 @@ export function natsConfig(node: string, ips: ReadonlyMap<string, string>, port:
   ].join('\n');
 }
 
-// $1 node data directory, $2 configuration. The configuration is rewritten on every start
-// (it is the same each time); the JetStream store persists.
+// $1 node data directory, $2 configuration, $3 the server binary. The configuration is
+// rewritten on every start (it is the same each time); the JetStream store persists.
 const LAUNCH = `set -e
 mkdir -p "$1/nats"
 printf '%s\\n' "$2" > "$1/nats/nats.conf"
-exec ${BIN} -c "$1/nats/nats.conf"`;
+exec "$3" -c "$1/nats/nats.conf"`;
 
 export function natsSystem(): SystemSpec & ImageChoice {
   return {
     name: 'nats',
     port: NATS_PORT,
     image: dockerfileImage('nats'),
-    launch: ({ node, ips, port, dataDir }) => ({
+    launch: ({ node, ips, port, dataDir, backend }) => ({
       command: 'sh',
-      args: ['-c', LAUNCH, 'faultline-nats', dataDir, natsConfig(node, ips, port, `${dataDir}/nats/jetstream`)],
+      args: ['-c', LAUNCH, 'faultline-nats', dataDir, natsConfig(node, ips, port, `${dataDir}/nats/jetstream`), backend === 'docker' ? IMAGE_BIN : natsServerBinary()],
     }),
     async ready({ host, port }) {
       try {
