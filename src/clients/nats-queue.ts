@@ -21,10 +21,10 @@
  * message before.
  */
 import { AckPolicy, connect, DeliverPolicy, nanos, RetentionPolicy, StorageType, type Consumer, type JetStreamManager, type JsMsg, type NatsConnection, type NatsError } from 'nats';
-import type { Client, ClientOp, ClientResult } from './client.js';
+import type { Client, ClientResult } from './client.js';
 import type { TestRuntime } from '../core/test.js';
-import { decodeValue } from './rabbitmq-queue.js';
 import { FaultlineError } from '../core/errors.js';
+import { afterRecorded, errorText as message, QueueClient, receivedValue } from './queue-client.js';
 
 export interface NatsQueueOptions {
   stream: string;
@@ -45,13 +45,13 @@ interface Link {
 
 const CONNECT_TIMEOUT_MS = 1000;
 
-export class NatsQueueClient implements Client {
-  private link: Link | undefined;
-
+export class NatsQueueClient extends QueueClient<Link> {
   constructor(
     private readonly o: NatsQueueOptions,
     private readonly address?: { host: string; port: number },
-  ) {}
+  ) {
+    super();
+  }
 
   async open(test: TestRuntime, node: string): Promise<Client> {
     return new NatsQueueClient(this.o, test.cluster.address(node));
@@ -62,8 +62,9 @@ export class NatsQueueClient implements Client {
     const deadline = Date.now() + this.o.setupTimeoutMs;
     let last = '';
     while (Date.now() < deadline) {
+      let link: Link | undefined;
       try {
-        const link = await this.connect();
+        link = await this.connect();
         const jsm = await link.nc.jetstreamManager({ timeout: 5000 });
         await this.createStream(jsm);
         await jsm.consumers.add(this.o.stream, {
@@ -76,7 +77,7 @@ export class NatsQueueClient implements Client {
         return;
       } catch (e) {
         last = message(e);
-        if (this.link) this.drop(this.link);
+        if (link) this.drop(link);
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
@@ -99,8 +100,7 @@ export class NatsQueueClient implements Client {
     }
   }
 
-  private async connect(): Promise<Link> {
-    if (this.link && !this.link.broken) return this.link;
+  protected async openLink(): Promise<Link> {
     if (!this.address) throw new Error('client not opened');
     const nc = await connect({
       servers: `${this.address.host}:${this.address.port}`,
@@ -113,8 +113,12 @@ export class NatsQueueClient implements Client {
     });
     const link: Link = { nc, broken: false };
     void nc.closed().then(() => (link.broken = true));
-    this.link = link;
     return link;
+  }
+
+  protected closeLink(link: Link): void {
+    link.broken = true;
+    link.nc.close().catch(() => undefined);
   }
 
   private async consumerOf(link: Link): Promise<Consumer> {
@@ -122,40 +126,7 @@ export class NatsQueueClient implements Client {
     return link.consumer;
   }
 
-  private drop(link: Link): void {
-    link.broken = true;
-    if (this.link === link) this.link = undefined;
-    link.nc.close().catch(() => undefined);
-  }
-
-  async invoke(test: TestRuntime, op: ClientOp, signal: AbortSignal): Promise<ClientResult> {
-    let link: Link;
-    try {
-      link = await this.connect();
-    } catch (e) {
-      return { type: 'fail', value: op.value, error: `connect: ${message(e)}` };
-    }
-    if (signal.aborted) return { type: 'fail', value: op.value, error: 'not sent: aborted' };
-    const onAbort = () => this.drop(link);
-    signal.addEventListener('abort', onAbort, { once: true });
-    const budgetMs = Math.max(200, test.options.opTimeoutMs - 700);
-    try {
-      switch (op.f) {
-        case 'enqueue':
-          return await this.enqueue(link, op.value, budgetMs);
-        case 'dequeue':
-          return await this.dequeue(link, signal);
-        case 'drain':
-          return await this.drain(link, signal, budgetMs);
-        default:
-          return { type: 'fail', value: op.value, error: `unknown f ${op.f}` };
-      }
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-    }
-  }
-
-  private async enqueue(link: Link, value: unknown, timeout: number): Promise<ClientResult> {
+  protected async enqueue(link: Link, value: unknown, timeout: number): Promise<ClientResult> {
     try {
       await link.nc.jetstream().publish(this.o.subject, new TextEncoder().encode(String(value)), { msgID: String(value), timeout });
       return { type: 'ok', value };
@@ -169,7 +140,7 @@ export class NatsQueueClient implements Client {
     }
   }
 
-  private async dequeue(link: Link, signal: AbortSignal): Promise<ClientResult> {
+  protected async dequeue(link: Link, signal: AbortSignal): Promise<ClientResult> {
     let m: JsMsg | null;
     try {
       m = await (await this.consumerOf(link)).next({ expires: 1000 });
@@ -178,11 +149,11 @@ export class NatsQueueClient implements Client {
       return { type: 'fail', value: null, error: message(e) };
     }
     if (m === null) return { type: 'fail', value: null, error: 'empty' };
-    this.ackAfterRecorded([m], signal);
+    this.settle([m], signal);
     return { type: 'ok', value: received(m) };
   }
 
-  private async drain(link: Link, signal: AbortSignal, budgetMs: number): Promise<ClientResult> {
+  protected async drain(link: Link, signal: AbortSignal, budgetMs: number): Promise<ClientResult> {
     const deadline = Date.now() + budgetMs;
     const got: JsMsg[] = [];
     try {
@@ -199,42 +170,32 @@ export class NatsQueueClient implements Client {
         }
       }
     } catch (e) {
-      // Nothing was acknowledged: what was received is handed back.
-      for (const m of got) m.nak();
+      // Nothing was acknowledged: what was received is handed back (or comes back after
+      // the ack wait, if the connection is gone).
+      this.settle(got, AbortSignal.abort());
       this.drop(link);
       return { type: 'fail', value: null, error: `after ${got.length} message(s): ${message(e)}` };
     }
-    this.ackAfterRecorded(got, signal);
+    this.settle(got, signal);
     return { type: 'ok', value: got.map(received) };
   }
 
-  /** See the rabbitmq client: acknowledge once the value is in the history, else hand back. */
-  private ackAfterRecorded(msgs: readonly JsMsg[], signal: AbortSignal): void {
+  /** Acknowledges once recorded, else hands back for redelivery at once. */
+  private settle(msgs: readonly JsMsg[], signal: AbortSignal): void {
     if (msgs.length === 0) return;
-    setImmediate(() => {
+    afterRecorded(signal, (recorded) => {
       for (const m of msgs) {
         try {
-          if (signal.aborted) m.nak();
-          else m.ack();
+          if (recorded) m.ack();
+          else m.nak();
         } catch {
           /* connection gone: JetStream redelivers after the ack wait */
         }
       }
     });
   }
-
-  async teardown(): Promise<void> {}
-
-  async close(): Promise<void> {
-    if (this.link) this.drop(this.link);
-  }
 }
 
 function received(m: JsMsg): unknown {
-  const value = decodeValue(Buffer.from(m.data));
-  return m.redelivered ? { value, redelivered: true } : value;
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  return receivedValue(m.data, m.redelivered);
 }
