@@ -12,9 +12,11 @@
 import { queueChecker } from '../src/checkers/queue.js';
 import { NatsQueueClient } from '../src/clients/nats-queue.js';
 import { eachThread } from '../src/core/generator/index.js';
-import type { Workload } from '../src/core/workload.js';
-import { basicNemesis } from '../src/nemesis/basic.js';
-import { faultCycle, healAll, isFaultKind, type FaultKind } from '../src/nemesis/schedule.js';
+import { faults } from '../src/nemesis/faults.js';
+import { kill } from '../src/nemesis/kill.js';
+import { partition } from '../src/nemesis/partition.js';
+import { pause } from '../src/nemesis/pause.js';
+import type { Workload } from '../src/run/workload.js';
 import { natsStreamLeader, natsSystem, natsServerBinary } from '../src/systems/nats/system.js';
 import { drainUntilEmpty, queueOps } from '../src/workload-kit/queue-ops.js';
 
@@ -25,12 +27,11 @@ export const workload: Workload = {
   description: 'NATS JetStream (Debian nats-server), 3 servers: a replicated work-queue stream and a durable pull consumer under faults; lost, duplicated, reordered messages',
   variants: ['r3', 'r1'],
   // Not clock: nats-server is a Go program reading time through the vDSO.
-  faults: ['partition', 'kill', 'pause'],
+  faults: [partition.kind, kill.kind, pause.kind],
   maxNodes: 3,
   build(opts, nodes) {
     if (opts.backend === 'local') natsServerBinary(); // says what to install, before anything starts
     if (nodes.length < 3) throw new Error(`runs on 3 nodes (a cluster with a majority to lose), got ${nodes.length}`);
-    const kinds = opts.nemesis.filter(isFaultKind) as FaultKind[];
     const leader = (cluster: Parameters<typeof natsStreamLeader>[0]) => natsStreamLeader(cluster, STREAM);
     return {
       system: natsSystem(),
@@ -45,9 +46,7 @@ export const workload: Workload = {
       }),
       generator: queueOps(),
       final: eachThread(drainUntilEmpty()),
-      nemesis: basicNemesis(kinds, { primary: leader }),
-      nemesisGenerator: faultCycle(kinds, nodes, opts.nemesisInterval, { primary: true }),
-      heal: healAll(kinds),
+      faults: faults(opts.nemesis, { nodes, interval: opts.nemesisInterval, overlap: opts.faultsOverlap, primary: leader }),
     };
   },
   checker() {

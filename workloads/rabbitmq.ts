@@ -14,10 +14,12 @@
 import { queueChecker } from '../src/checkers/queue.js';
 import { RabbitmqQueueClient } from '../src/clients/rabbitmq-queue.js';
 import { eachThread } from '../src/core/generator/index.js';
-import type { Workload } from '../src/core/workload.js';
-import { basicNemesis } from '../src/nemesis/basic.js';
-import { faultCycle, healAll, isFaultKind, type FaultKind } from '../src/nemesis/schedule.js';
+import { faults } from '../src/nemesis/faults.js';
+import { kill } from '../src/nemesis/kill.js';
+import { partition } from '../src/nemesis/partition.js';
+import { pause } from '../src/nemesis/pause.js';
 import type { PrimaryResolver } from '../src/nemesis/targets.js';
+import type { Workload } from '../src/run/workload.js';
 import { rabbitmqClusterFormed, rabbitmqQueueLeader, rabbitmqSystem, requireLocalRabbitmq } from '../src/systems/rabbitmq/system.js';
 import { drainUntilEmpty, queueOps } from '../src/workload-kit/queue-ops.js';
 
@@ -27,12 +29,11 @@ export const workload: Workload = {
   name: 'rabbitmq',
   description: 'RabbitMQ (Debian rabbitmq-server), 3 brokers: a quorum or classic queue under partitions, kills and pauses; lost, duplicated, reordered messages',
   variants: ['quorum', 'classic'],
-  faults: ['partition', 'kill', 'pause'],
+  faults: [partition.kind, kill.kind, pause.kind],
   maxNodes: 3,
   build(opts, nodes) {
     if (opts.backend === 'local') requireLocalRabbitmq();
     if (nodes.length < 3) throw new Error(`runs on 3 nodes (a cluster with a majority to lose), got ${nodes.length}`);
-    const kinds = opts.nemesis.filter(isFaultKind) as FaultKind[];
     const system = rabbitmqSystem();
     const quorum = opts.variant === 'quorum';
     // "primary" targets: the quorum queue's Raft leader; the classic queue's home (n1, the
@@ -49,9 +50,7 @@ export const workload: Workload = {
       }),
       generator: queueOps(),
       final: eachThread(drainUntilEmpty()),
-      nemesis: basicNemesis(kinds, { primary }),
-      nemesisGenerator: faultCycle(kinds, nodes, opts.nemesisInterval, { primary: true }),
-      heal: healAll(kinds),
+      faults: faults(opts.nemesis, { nodes, interval: opts.nemesisInterval, overlap: opts.faultsOverlap, primary }),
     };
   },
   checker() {

@@ -22,7 +22,7 @@
  */
 import { AckPolicy, connect, DeliverPolicy, nanos, RetentionPolicy, StorageType, type Consumer, type JetStreamManager, type JsMsg, type NatsConnection, type NatsError } from 'nats';
 import type { Client, ClientResult } from './client.js';
-import type { TestRuntime } from '../core/test.js';
+import type { TestRuntime } from '../cluster/test-runtime.js';
 import { FaultlineError } from '../core/errors.js';
 import { afterRecorded, errorText as message, QueueClient, receivedValue } from './queue-client.js';
 

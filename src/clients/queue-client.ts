@@ -8,7 +8,7 @@
  * first (its timeout, Ctrl-C), the value is not recorded and the message must go back.
  */
 import type { Client, ClientOp, ClientResult } from './client.js';
-import type { TestRuntime } from '../core/test.js';
+import type { TestRuntime } from '../cluster/test-runtime.js';
 
 export interface QueueLink {
   broken: boolean;

@@ -19,7 +19,7 @@
  */
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
 import type { Client, ClientResult } from './client.js';
-import type { TestRuntime } from '../core/test.js';
+import type { TestRuntime } from '../cluster/test-runtime.js';
 import { FaultlineError } from '../core/errors.js';
 import { afterRecorded, errorText, QueueClient, receivedValue } from './queue-client.js';
 
