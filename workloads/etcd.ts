@@ -4,7 +4,7 @@
  * `--reads serializable` reads skip the quorum and may be stale: the checker should say so.
  */
 import { linearizable, multiRegister } from '../src/checkers/linearizability/index.js';
-import { EtcdClient } from '../src/clients/etcd.js';
+import { EtcdClient, type EtcdReads } from '../src/clients/etcd.js';
 import { eachThread } from '../src/core/generator/index.js';
 import type { Workload } from '../src/core/workload.js';
 import { basicNemesis } from '../src/nemesis/basic.js';
@@ -16,6 +16,7 @@ export const workload: Workload = {
   name: 'etcd',
   description: 'etcd 3.4 (Debian etcd-server) as linearizable registers per key, via its v3 JSON gateway',
   variants: ['3.4'],
+  reads: ['linearizable', 'serializable'],
   // Not clock: etcd is a Go program reading time through the vDSO, out of libfaketime's reach.
   faults: FAULT_KINDS.filter((k) => k !== 'clock'),
   build(opts, nodes) {
@@ -23,7 +24,7 @@ export const workload: Workload = {
     const system = etcdSystem(`faultline-${opts.seed}`);
     return {
       system,
-      client: new EtcdClient(opts.reads ?? 'linearizable'),
+      client: new EtcdClient(opts.reads as EtcdReads),
       generator: registerOps({ keys: 5 }),
       final: eachThread(finalReads({ keys: 5 })),
       // "primary" targets (kill/pause/isolate the leader) resolve to etcd's raft leader.

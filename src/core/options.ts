@@ -26,6 +26,14 @@ export const RUN_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** Every `--reads` mode some workload has: etcd linearizable|serializable, zookeeper sync|local. */
+export const READ_MODES = ['linearizable', 'serializable', 'sync', 'local'] as const;
+export type ReadMode = (typeof READ_MODES)[number];
+
+export function isReadMode(x: string): x is ReadMode {
+  return (READ_MODES as readonly string[]).includes(x);
+}
+
 export const DEFAULTS = {
   nodes: 5,
   concurrency: 10,
@@ -97,7 +105,8 @@ export function parseRunArgs(argv: string[]): ParsedRun {
   };
   if (v.variant !== undefined) options.variant = v.variant;
   if (v.reads !== undefined) {
-    if (v.reads !== 'linearizable' && v.reads !== 'serializable') throw new UsageError(`--reads must be linearizable or serializable, got "${v.reads}"`);
+    // Which modes a workload takes is its own to say (Workload.reads), checked in resolveTest.
+    if (!isReadMode(v.reads)) throw new UsageError(`--reads must be one of ${READ_MODES.join('|')}, got "${v.reads}"`);
     options.reads = v.reads;
   }
   return {

@@ -54,13 +54,17 @@ export async function resolveTest(parsed: ParsedRun): Promise<{ workload: Worklo
       throw new UsageError(`--nemesis: unknown fault "${k}" for ${workload.name}; available: ${workload.faults.join(',')} (or none)`);
     }
   }
-  let nodes = parsed.options.nodes;
+  const reads = parsed.options.reads;
+  if (reads !== undefined && !workload.reads?.includes(reads)) {
+    throw new UsageError(workload.reads ? `--reads for ${workload.name} must be one of ${workload.reads.join('|')}, got "${reads}"` : `--reads: ${workload.name} has no read modes; drop --reads`);
+  }
+  let nodes = !explicit.nodes && workload.defaultNodes !== undefined ? workload.defaultNodes : parsed.options.nodes;
   if (workload.maxNodes !== undefined && nodes > workload.maxNodes) {
     if (explicit.nodes) throw new UsageError(`--nodes: ${workload.name} runs on at most ${workload.maxNodes} node(s), got ${nodes}; use --nodes ${workload.maxNodes}`);
     nodes = workload.maxNodes;
   }
   const rate = !explicit.rate && workload.defaultRate !== undefined ? workload.defaultRate : parsed.options.rate;
-  return { workload, options: { ...parsed.options, nodes, nemesis, rate, workload: workload.name, variant } };
+  return { workload, options: { ...parsed.options, nodes, nemesis, rate, workload: workload.name, variant, ...(workload.reads ? { reads: reads ?? workload.reads[0]! } : {}) } };
 }
 
 export async function runTest(parsed: ParsedRun, out: NodeJS.WriteStream = process.stderr): Promise<RunOutcome> {

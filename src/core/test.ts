@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { Cluster } from '../cluster/cluster.js';
 import type { ScheduledFault } from '../nemesis/fixed-schedule.js';
+import type { ReadMode } from './options.js';
 
 export interface TestOptions {
   workload: string;
@@ -21,8 +22,8 @@ export interface TestOptions {
   /** Seconds between faults (a fault lasts about as long). */
   nemesisInterval: number;
   backend: 'local' | 'docker';
-  /** Workload option (etcd): read mode; workloads without one ignore it. */
-  reads?: 'linearizable' | 'serializable';
+  /** Read mode, for workloads that have several (see Workload.reads). */
+  reads?: ReadMode;
   /** Per-op timeout in milliseconds: an op still running then is recorded as info. */
   opTimeoutMs: number;
   /** Seconds to let the system recover after healing, before final reads. */

@@ -8,6 +8,7 @@ import type { Client } from '../clients/client.js';
 import type { SystemSpec } from '../cluster/cluster.js';
 import type { Nemesis } from '../nemesis/nemesis.js';
 import type { Generator } from './generator/types.js';
+import type { ReadMode } from './options.js';
 import type { TestOptions } from './test.js';
 
 export interface WorkloadParts {
@@ -41,6 +42,10 @@ export interface Workload {
    * concurrency than the general default (transactions must overlap to conflict).
    */
   defaultRate?: number;
+  /** Cluster size when `--nodes` is not given (the general default is 5). */
+  defaultNodes?: number;
+  /** The `--reads` modes the workload has, the first its default; without, `--reads` is refused. */
+  reads?: readonly ReadMode[];
   build(opts: TestOptions, nodes: readonly string[]): WorkloadParts;
   /** The checker, also used by `faultline check` on a stored run. */
   checker(opts: TestOptions): Checker;

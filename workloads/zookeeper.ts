@@ -1,0 +1,47 @@
+/**
+ * Workload `zookeeper`: Apache ZooKeeper (Debian's) as a register per znode — read, write,
+ * and compare-and-set through znode versions — on 5 znodes, each worker's session pinned
+ * to its own member. ZooKeeper promises linearizable writes and sequentially consistent
+ * reads: `--reads sync` (sync() before each read) must be linearizable; `--reads local`
+ * (plain reads answered by the member the client talks to) may be stale, which the
+ * checker should catch under partitions.
+ */
+import { linearizable, multiRegister } from '../src/checkers/linearizability/index.js';
+import { ZookeeperClient, type ZookeeperReads } from '../src/clients/zookeeper.js';
+import { eachThread } from '../src/core/generator/index.js';
+import type { Workload } from '../src/core/workload.js';
+import { basicNemesis } from '../src/nemesis/basic.js';
+import { FAULT_KINDS, faultCycle, healAll, isFaultKind, type FaultKind } from '../src/nemesis/schedule.js';
+import { requireLocalZookeeper, waitForEnsemble, ZOOKEEPER_QUORUM_PORT, zookeeperLeader, zookeeperSystem } from '../src/systems/zookeeper/system.js';
+import { finalReads, registerKeys, registerOps } from '../src/workload-kit/register-ops.js';
+
+const KEYS = 5;
+/** How long the ensemble may take to elect a leader and have every member serve. */
+const ENSEMBLE_TIMEOUT_MS = 60_000;
+
+export const workload: Workload = {
+  name: 'zookeeper',
+  description: 'Apache ZooKeeper 3.8 (Debian) as registers per znode: sync+read linearizable, local reads sequentially consistent',
+  variants: ['3.8'],
+  reads: ['sync', 'local'],
+  faults: FAULT_KINDS,
+  defaultNodes: 3,
+  build(opts, nodes) {
+    if (opts.backend === 'local') requireLocalZookeeper();
+    const kinds = opts.nemesis.filter(isFaultKind) as FaultKind[];
+    return {
+      system: zookeeperSystem(),
+      client: new ZookeeperClient(opts.reads as ZookeeperReads, registerKeys({ keys: KEYS }), (cluster) => waitForEnsemble(cluster, ENSEMBLE_TIMEOUT_MS)),
+      generator: registerOps({ keys: KEYS }),
+      final: eachThread(finalReads({ keys: KEYS })),
+      // "primary" targets resolve to the current leader (srvr); latency slows the
+      // follower-to-leader quorum connections.
+      nemesis: basicNemesis(kinds, { primary: zookeeperLeader, port: ZOOKEEPER_QUORUM_PORT }),
+      nemesisGenerator: faultCycle(kinds, nodes, opts.nemesisInterval, { primary: true }),
+      heal: healAll(kinds),
+    };
+  },
+  checker(opts) {
+    return linearizable(multiRegister, { timeoutMs: opts.checkerTimeout * 1000 });
+  },
+};
