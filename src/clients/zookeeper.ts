@@ -23,6 +23,7 @@ import type { Session } from 'zkjs';
 import type { Cluster } from '../cluster/cluster.js';
 import type { TestRuntime } from '../core/test.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
+import { raceAbort } from './race-abort.js';
 
 export type ZookeeperReads = 'sync' | 'local';
 
@@ -53,16 +54,6 @@ function call<T extends unknown[]>(what: string, fn: (cb: (err: number | null | 
 }
 
 class NotSent extends Error {}
-
-/** Races `p` against the op's abort signal. */
-function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    if (signal.aborted) return reject(new Error('aborted'));
-    const onAbort = () => reject(new Error('aborted: op timed out'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
 
 export class ZookeeperClient implements Client {
   private session: Session | undefined;
@@ -134,22 +125,22 @@ export class ZookeeperClient implements Client {
     const path = znode(key);
     let sent = false;
     try {
-      const s = await abortable(this.connect(), signal);
+      const s = await raceAbort(this.connect(), signal);
       sent = true;
       switch (op.f) {
         case 'read': {
-          if (this.reads === 'sync') await abortable(call<[string]>(`sync ${path}`, (cb) => s.sync(path, cb)), signal);
-          const [data] = await abortable(call<[Buffer, { version: number }]>(`get ${path}`, (cb) => s.get(path, cb)), signal);
+          if (this.reads === 'sync') await raceAbort(call<[string]>(`sync ${path}`, (cb) => s.sync(path, cb)), signal);
+          const [data] = await raceAbort(call<[Buffer, { version: number }]>(`get ${path}`, (cb) => s.get(path, cb)), signal);
           return { type: 'ok', value: [key, JSON.parse(data.toString('utf8')) as unknown] };
         }
         case 'write':
-          await abortable(call(`set ${path}`, (cb) => s.set(path, JSON.stringify(arg), -1, cb)), signal);
+          await raceAbort(call(`set ${path}`, (cb) => s.set(path, JSON.stringify(arg), -1, cb)), signal);
           return { type: 'ok', value: op.value };
         case 'cas': {
           const [from, to] = arg as [unknown, unknown];
-          const [data, stat] = await abortable(call<[Buffer, { version: number }]>(`get ${path}`, (cb) => s.get(path, cb)), signal);
+          const [data, stat] = await raceAbort(call<[Buffer, { version: number }]>(`get ${path}`, (cb) => s.get(path, cb)), signal);
           if (data.toString('utf8') !== JSON.stringify(from)) return { type: 'fail', value: op.value, error: 'cas mismatch' };
-          await abortable(call(`set ${path}`, (cb) => s.set(path, JSON.stringify(to), stat.version, cb)), signal);
+          await raceAbort(call(`set ${path}`, (cb) => s.set(path, JSON.stringify(to), stat.version, cb)), signal);
           return { type: 'ok', value: op.value };
         }
         default:

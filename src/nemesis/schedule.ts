@@ -19,6 +19,8 @@ export type PartitionShape = (typeof PARTITION_SHAPES)[number];
 export interface ScheduleOptions {
   /** The system can name its primary, so "primary" targets and shapes are allowed. */
   primary?: boolean;
+  /** Only these partition shapes (e.g. always isolate the primary); default: every one that fits. */
+  shapes?: readonly PartitionShape[];
 }
 
 /** A partition op of the given shape over the nodes, drawn from `rng`. */
@@ -46,7 +48,7 @@ export function partitionOp(shape: PartitionShape, nodes: readonly string[], rng
 
 /** Shapes that make sense for this many nodes (a ring or bridge needs at least 3). */
 function shapesFor(nodes: readonly string[], o: ScheduleOptions): PartitionShape[] {
-  return PARTITION_SHAPES.filter((s) => (s !== 'primary' || o.primary) && (nodes.length >= 3 || s === 'halves' || s === 'one'));
+  return PARTITION_SHAPES.filter((s) => (s !== 'primary' || o.primary) && (nodes.length >= 3 || s === 'halves' || s === 'one') && (o.shapes?.includes(s) ?? true));
 }
 
 function targetSpecs(o: ScheduleOptions): TargetSpec[] {
