@@ -21,13 +21,13 @@ import { selectOps } from '../src/checkers/select.js';
 import { setChecker } from '../src/checkers/set.js';
 import { RedisClient } from '../src/clients/redis.js';
 import { UsageError } from '../src/core/errors.js';
-import { eachThread, gen } from '../src/core/generator/index.js';
+import { eachThread, gen, onThreads, phases, repeat, sleep, timeLimit, untilOk } from '../src/core/generator/index.js';
 import type { GenContext } from '../src/core/generator/types.js';
 import type { Op } from '../src/core/op.js';
 import type { Workload } from '../src/core/workload.js';
 import { basicNemesis } from '../src/nemesis/basic.js';
 import { FAULT_KINDS, faultCycle, healAll, isFaultKind, type FaultKind } from '../src/nemesis/schedule.js';
-import { PRIMARY_NAME, REDIS_PORT, REDIS_VARIANTS, redisSystem, requireLocalRedis, SENTINEL_PORT, sentinelPrimary, waitForSentinels, type RedisVariant } from '../src/systems/redis/system.js';
+import { PRIMARY_NAME, REDIS_PORT, REDIS_VARIANTS, redisSystem, requireLocalRedis, SENTINEL_PORT, unsettled, waitForSentinels, type RedisVariant } from '../src/systems/redis/system.js';
 import { finalReads, registerKeys, registerOp } from '../src/workload-kit/register-ops.js';
 import { uniqueElement } from './set.js';
 
@@ -37,6 +37,7 @@ const SETTLE_TIMEOUT_MS = 30_000;
 
 /** Register ops carry `[key, …]`; set ops are adds and whole-set reads (value null). */
 const isRegisterOp = (op: Op) => Array.isArray(op.value);
+const isSetOp = (op: Op) => op.f === 'add' || (op.f === 'read' && !Array.isArray(op.value));
 
 export const workload: Workload = {
   name: 'redis',
@@ -51,12 +52,13 @@ export const workload: Workload = {
     if (opts.backend === 'local') requireLocalRedis(variant);
     const kinds = opts.nemesis.filter(isFaultKind) as FaultKind[];
     const sentinels = variant !== 'single';
+    const system = redisSystem(variant);
     return {
-      system: redisSystem(variant),
+      system,
       client: new RedisClient({
         via: sentinels ? { sentinels: { port: SENTINEL_PORT, name: PRIMARY_NAME } } : { direct: true },
         waitReplicas: variant === 'min-replicas' ? 1 : 0,
-        ...(sentinels ? { ready: (cluster) => waitForSentinels(cluster, SETTLE_TIMEOUT_MS) } : {}),
+        ...(sentinels ? { ready: (cluster) => waitForSentinels(cluster, SETTLE_TIMEOUT_MS), unsettled } : {}),
       }),
       generator: gen((ctx: GenContext) => {
         const [x, r] = ctx.rng.next();
@@ -64,8 +66,13 @@ export const workload: Workload = {
         if (x < 0.9) return { f: 'add', value: uniqueElement({ ...ctx, rng: r })[0] };
         return { f: 'read', value: null };
       }),
-      final: eachThread([...finalReads({ keys: KEYS }), { f: 'read', value: null }]),
-      nemesis: basicNemesis(kinds, { primary: sentinelPrimary, port: REDIS_PORT }),
+      // Final reads only once Sentinel has demoted any old primary (it waits some seconds
+      // after the heal): read earlier, a primary about to drop its writes would still show them.
+      final: phases(
+        ...(sentinels ? [timeLimit(SETTLE_TIMEOUT_MS / 1000, onThreads((t) => t === 0, untilOk(repeat([{ f: 'settled', value: null }, sleep(0.5)]))))] : []),
+        eachThread([...finalReads({ keys: KEYS }), { f: 'read', value: null }]),
+      ),
+      nemesis: basicNemesis(kinds, { primary: system.primary!, port: REDIS_PORT }),
       nemesisGenerator: faultCycle(kinds, nodes, opts.nemesisInterval, { primary: true, shapes: ['primary'] }),
       heal: healAll(kinds),
     };
@@ -74,7 +81,7 @@ export const workload: Workload = {
     return {
       ...compose([
         selectOps(linearizable(multiRegister, { timeoutMs: opts.checkerTimeout * 1000 }), isRegisterOp),
-        selectOps(setChecker(), (op) => !isRegisterOp(op)),
+        selectOps(setChecker(), isSetOp),
       ]),
       name: 'redis',
     };

@@ -10,6 +10,10 @@
  *   cas [k, [a,b]] a Lua script: SET k b if GET k is a (atomic on the server)
  *   add e          SADD faultline-set e          read (set)     SMEMBERS faultline-set
  *
+ * `settled` is no op on the data: it asks whether the deployment has settled after the
+ * faults (one primary that every Sentinel names, every other server replicating it), so
+ * final reads see what the system kept, not an old primary about to be demoted.
+ *
  * With `wait`, every write (SET, cas that swapped, SADD) is followed by `WAIT 1 <ms>`: it
  * counts as acknowledged only when a replica confirmed it; otherwise it stayed on the
  * primary alone and is `info` (Redis does not roll it back).
@@ -37,6 +41,8 @@ export interface RedisClientOptions {
   waitReplicas: number;
   /** Resolves once the deployment is settled (throws a one-line error when it never is); setup waits for it. */
   ready?: (cluster: Cluster) => Promise<void>;
+  /** For the `settled` op: undefined once the deployment has settled after faults, else what is off. */
+  unsettled?: (cluster: Cluster) => Promise<string | undefined>;
 }
 
 export class RedisClient implements Client {
@@ -110,9 +116,14 @@ export class RedisClient implements Client {
     await this.o.ready?.(c);
   }
 
-  async invoke(_test: TestRuntime, op: ClientOp, signal: AbortSignal): Promise<ClientResult> {
-    const isRead = op.f === 'read';
+  async invoke(test: TestRuntime, op: ClientOp, signal: AbortSignal): Promise<ClientResult> {
+    const isRead = op.f === 'read' || op.f === 'settled';
     try {
+      if (op.f === 'settled') {
+        // Not an op on the data: a check of the deployment before final reads (see workloads/redis.ts).
+        const off = await raceAbort(this.o.unsettled?.(test.cluster) ?? Promise.resolve(undefined), signal);
+        return off === undefined ? { type: 'ok', value: null } : { type: 'fail', value: null, error: off };
+      }
       const c = await this.ready(signal);
       const run = <T>(p: Promise<T>) => raceAbort(p, signal);
       switch (op.f) {

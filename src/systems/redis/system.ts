@@ -212,3 +212,42 @@ function healthyReplica(entry: unknown): boolean {
   const flags = i >= 0 ? String(entry[i + 1]) : '';
   return !/s_down|o_down|disconnected/.test(flags);
 }
+
+/** A server's `INFO replication` fields. */
+async function replicationInfo(host: string, port: number): Promise<Record<string, string> | undefined> {
+  const r = adminConnection(host, port);
+  try {
+    await r.connect();
+    const text = await r.info('replication');
+    return Object.fromEntries(text.split(/\r?\n/).filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]));
+  } catch {
+    return undefined;
+  } finally {
+    r.disconnect();
+  }
+}
+
+/**
+ * Whether the deployment has settled after the faults: every Sentinel names the same
+ * primary, that server says it is the master, and every other server replicates it with
+ * its link up. Until then an old primary may still hold (and serve) writes it is about to
+ * drop: Sentinel demotes a returning old primary only some seconds after it is reachable
+ * again, so final reads taken before would miss the loss. Undefined when settled, else
+ * what is still off.
+ */
+export async function unsettled(cluster: Cluster): Promise<string | undefined> {
+  const views = await sentinelViews(cluster);
+  const named = new Set(views.values());
+  const primary = [...named][0];
+  if (named.size !== 1 || primary === undefined) return `Sentinels name ${[...views].map(([n, p]) => `${n}: ${p ?? 'none'}`).join(', ')}`;
+  for (const n of cluster.nodes) {
+    const info = await replicationInfo(cluster.address(n).host, REDIS_PORT);
+    if (!info) return `${n} does not answer`;
+    if (n === primary) {
+      if (info.role !== 'master') return `${n}, the primary, says it is ${info.role}`;
+    } else if (info.role !== 'slave' || info.master_host !== cluster.ip(primary) || info.master_link_status !== 'up') {
+      return `${n} is ${info.role}${info.master_host ? ` of ${info.master_host} (link ${info.master_link_status})` : ''}, not a replica of ${primary}`;
+    }
+  }
+  return undefined;
+}
