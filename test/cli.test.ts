@@ -43,6 +43,19 @@ describe('cli errors', () => {
     expectOneLine(r.stderr, pattern);
   });
 
+  it.each([
+    [['register', '--reads', 'sync'], /--reads: register has no read modes; drop --reads/],
+    [['zookeeper', '--reads', 'linearizable'], /--reads for zookeeper must be one of sync\|local, got "linearizable"/],
+    [['etcd', '--reads', 'local'], /--reads for etcd must be one of linearizable\|serializable, got "local"/],
+    [['etcd', '--reads', 'eventual'], /--reads must be one of linearizable\|serializable\|sync\|local, got "eventual"/],
+    [['redis', '--variant', 'single'], /--variant single runs one Redis server without Sentinel: add --nodes 1 \(got 3\)/],
+    [['redis', '--nodes', '2'], /--variant async needs a primary, replicas and a Sentinel majority: --nodes 3 or more \(got 2\)/],
+  ])('checks read modes and topology per workload: %j', async (args, pattern) => {
+    const r = await cli(['run', ...args]);
+    expect(r.code).toBe(4);
+    expectOneLine(r.stderr, pattern);
+  });
+
   it('rejects an unknown command', async () => {
     const r = await cli(['frobnicate']);
     expect(r.code).toBe(4);

@@ -21,6 +21,7 @@
  *    contrast, a single node that loses nothing to kill -9.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Cluster, SystemSpec } from '../../cluster/cluster.js';
 import { dockerfileImage, type ImageChoice } from '../../cluster/images/catalog.js';
@@ -38,18 +39,23 @@ export type RedisVariant = (typeof REDIS_VARIANTS)[number];
 /** How long Sentinels wait before calling the primary down: short, so a run sees failovers. */
 const DOWN_AFTER_MS = 2000;
 
-const SERVER = '/usr/bin/redis-server';
-const SENTINEL = '/usr/bin/redis-sentinel';
+/** Where Debian puts the binaries, on the host and in images/redis. */
+const IMAGE_BIN = '/usr/bin';
+
+/** The host's directory holding redis-server and redis-sentinel: Debian's, or FAULTLINE_REDIS_BIN. */
+function hostBin(): string {
+  return process.env.FAULTLINE_REDIS_BIN || IMAGE_BIN;
+}
 
 /** Says up front, in one line, what is missing on this host for the local backend. */
 export function requireLocalRedis(variant: RedisVariant): void {
-  const need = variant === 'single' ? [SERVER] : [SERVER, SENTINEL];
+  const need = (variant === 'single' ? ['redis-server'] : ['redis-server', 'redis-sentinel']).map((b) => join(hostBin(), b));
   const missing = need.filter((b) => !existsSync(b));
-  if (missing.length > 0) throw new FaultlineError(`the redis workload needs ${missing.join(' and ')}: apt-get install -y redis-server redis-sentinel (or use --backend docker)`);
+  if (missing.length > 0) throw new FaultlineError(`the redis workload needs ${missing.join(' and ')}: apt-get install -y redis-server redis-sentinel${process.env.FAULTLINE_REDIS_BIN ? ' (or fix FAULTLINE_REDIS_BIN)' : ''}, or use --backend docker`);
 }
 
 // $1 data directory, $2 port, $3 sentinel port ("" for none), $4 the server config lines,
-// $5 the Sentinel config lines. Configs are written once (Sentinel rewrites them later);
+// $5 the Sentinel config lines, $6 the binaries' directory. Configs are written once (Sentinel rewrites them later);
 // the server runs in the background of the shell that becomes the Sentinel, so both are in
 // the node's process group (kill, pause) and its container.
 const LAUNCH = [
@@ -57,10 +63,10 @@ const LAUNCH = [
   'D="$1/redis"',
   'mkdir -p "$D"',
   '[ -f "$D/redis.conf" ] || printf \'%s\\n\' "$4" > "$D/redis.conf"',
-  `if [ -z "$3" ]; then exec ${SERVER} "$D/redis.conf"; fi`,
+  'if [ -z "$3" ]; then exec "$6/redis-server" "$D/redis.conf"; fi',
   '[ -f "$D/sentinel.conf" ] || printf \'%s\\n\' "$5" > "$D/sentinel.conf"',
-  `${SERVER} "$D/redis.conf" &`,
-  `exec ${SENTINEL} "$D/sentinel.conf"`,
+  '"$6/redis-server" "$D/redis.conf" &',
+  'exec "$6/redis-sentinel" "$D/sentinel.conf"',
 ].join('\n');
 
 export function redisSystem(variant: RedisVariant): SystemSpec & ImageChoice {
@@ -69,7 +75,7 @@ export function redisSystem(variant: RedisVariant): SystemSpec & ImageChoice {
     name: 'redis',
     port: REDIS_PORT,
     image: dockerfileImage('redis'),
-    launch: ({ node, ips, port, dataDir }) => {
+    launch: ({ node, ips, port, dataDir, backend }) => {
       const names = [...ips.keys()];
       const primaryIp = ips.get(names[0]!)!;
       const server = [
@@ -99,7 +105,7 @@ export function redisSystem(variant: RedisVariant): SystemSpec & ImageChoice {
       ];
       const dir = `${dataDir}/redis`;
       const fill = (lines: string[]) => lines.join('\n').replace('DATADIR', dir);
-      return { command: 'sh', args: ['-c', LAUNCH, 'faultline-redis', dataDir, String(port), sentinels ? String(SENTINEL_PORT) : '', fill(server), fill(sentinel)] };
+      return { command: 'sh', args: ['-c', LAUNCH, 'faultline-redis', dataDir, String(port), sentinels ? String(SENTINEL_PORT) : '', fill(server), fill(sentinel), backend === 'docker' ? IMAGE_BIN : hostBin()] };
     },
     // Ready when the server answers PING (after loading its append-only file) and, where
     // there is one, the Sentinel does too.
@@ -115,36 +121,32 @@ export function redisSystem(variant: RedisVariant): SystemSpec & ImageChoice {
   };
 }
 
-/** A connection for one admin exchange: no retries, no offline queue, short timeouts. */
-export function adminConnection(host: string, port: number): Redis {
-  const r = new Redis({ host, port, lazyConnect: true, connectTimeout: 1000, commandTimeout: 1000, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+/**
+ * One admin exchange with a server or Sentinel: connect, run `fn`, disconnect, all within
+ * `timeoutMs` (a paused or silent peer must not hang a probe). Undefined on any failure.
+ */
+export async function withAdmin<T>(host: string, port: number, fn: (r: Redis) => Promise<T>, timeoutMs = 1500): Promise<T | undefined> {
+  const r = new Redis({ host, port, lazyConnect: true, connectTimeout: 1000, commandTimeout: 1000, maxRetriesPerRequest: 0, enableOfflineQueue: false, enableReadyCheck: false, retryStrategy: () => null });
   r.on('error', () => undefined);
-  return r;
-}
-
-async function ping(host: string, port: number): Promise<boolean> {
-  const r = adminConnection(host, port);
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await r.connect();
-    return (await r.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    r.disconnect();
-  }
-}
-
-/** Runs one command on a node's Sentinel; undefined when it does not answer. */
-async function askSentinel(cluster: Cluster, node: string, args: string[]): Promise<unknown> {
-  const r = adminConnection(cluster.address(node).host, SENTINEL_PORT);
-  try {
-    await r.connect();
-    return await r.call('SENTINEL', ...args);
+    const deadline = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)));
+    return await Promise.race([r.connect().then(() => fn(r)), deadline]);
   } catch {
     return undefined;
   } finally {
+    clearTimeout(timer);
     r.disconnect();
   }
+}
+
+async function ping(host: string, port: number): Promise<boolean> {
+  return (await withAdmin(host, port, (r) => r.ping())) === 'PONG';
+}
+
+/** Runs one command on a node's Sentinel; undefined when it does not answer. */
+function askSentinel(cluster: Cluster, node: string, args: string[]): Promise<unknown> {
+  return withAdmin(cluster.address(node).host, SENTINEL_PORT, (r) => r.call('SENTINEL', ...args));
 }
 
 /** The node whose IP a Sentinel named as the primary. */
@@ -213,18 +215,11 @@ function healthyReplica(entry: unknown): boolean {
   return !/s_down|o_down|disconnected/.test(flags);
 }
 
-/** A server's `INFO replication` fields. */
+/** A server's `INFO replication` fields; undefined when it does not answer. */
 async function replicationInfo(host: string, port: number): Promise<Record<string, string> | undefined> {
-  const r = adminConnection(host, port);
-  try {
-    await r.connect();
-    const text = await r.info('replication');
-    return Object.fromEntries(text.split(/\r?\n/).filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]));
-  } catch {
-    return undefined;
-  } finally {
-    r.disconnect();
-  }
+  const text = await withAdmin(host, port, (r) => r.info('replication'));
+  if (text === undefined) return undefined;
+  return Object.fromEntries(text.split(/\r?\n/).filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]));
 }
 
 /**
@@ -240,8 +235,9 @@ export async function unsettled(cluster: Cluster): Promise<string | undefined> {
   const named = new Set(views.values());
   const primary = [...named][0];
   if (named.size !== 1 || primary === undefined) return `Sentinels name ${[...views].map(([n, p]) => `${n}: ${p ?? 'none'}`).join(', ')}`;
-  for (const n of cluster.nodes) {
-    const info = await replicationInfo(cluster.address(n).host, REDIS_PORT);
+  const infos = await Promise.all(cluster.nodes.map((n) => replicationInfo(cluster.address(n).host, REDIS_PORT)));
+  for (const [i, n] of cluster.nodes.entries()) {
+    const info = infos[i];
     if (!info) return `${n} does not answer`;
     if (n === primary) {
       if (info.role !== 'master') return `${n}, the primary, says it is ${info.role}`;

@@ -26,16 +26,23 @@ export const ZOOKEEPER_ELECTION_PORT = 3888;
 
 /** Debian's ZooKeeper jar and the slf4j binding that sends its log to stderr (the node log). */
 const CLASSPATH = ['/usr/share/java/zookeeper.jar', '/usr/share/java/slf4j-simple.jar'];
-const JAVA = '/usr/bin/java';
+/** Where Debian puts java, on the host and in images/zookeeper. */
+const IMAGE_JAVA = '/usr/bin/java';
+
+/** The host's java: Debian's, or FAULTLINE_JAVA. */
+function hostJava(): string {
+  return process.env.FAULTLINE_JAVA || IMAGE_JAVA;
+}
 
 /** Says up front, in one line, what is missing on this host for the local backend. */
 export function requireLocalZookeeper(): void {
-  if (!existsSync(JAVA)) throw new FaultlineError(`the zookeeper workload needs a Java runtime at ${JAVA}: apt-get install -y zookeeper (or use --backend docker)`);
+  const java = hostJava();
+  if (!existsSync(java)) throw new FaultlineError(`the zookeeper workload needs a Java runtime at ${java}: apt-get install -y zookeeper${process.env.FAULTLINE_JAVA ? ' (or fix FAULTLINE_JAVA)' : ''}, or use --backend docker`);
   const missing = CLASSPATH.filter((j) => !existsSync(j));
   if (missing.length > 0) throw new FaultlineError(`the zookeeper workload needs Debian's ZooKeeper (${missing.join(', ')} missing): apt-get install -y zookeeper (or use --backend docker)`);
 }
 
-// $1 data directory, $2 myid, $3 client port, $4 the server.N lines. The config is static,
+// $1 data directory, $2 myid, $3 client port, $4 the server.N lines, $5 java. The config is static,
 // so it is written on every start; myid only once. `set -e`: a failure shows in the log.
 const LAUNCH = [
   'set -e',
@@ -46,7 +53,7 @@ const LAUNCH = [
   '  standaloneEnabled=false reconfigEnabled=false admin.enableServer=false \\',
   '  4lw.commands.whitelist=ruok,srvr,mntr > "$1/zoo.cfg"',
   'printf \'%s\\n\' "$4" >> "$1/zoo.cfg"',
-  `exec ${JAVA} -Xms32m -Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \\`,
+  `exec "$5" -Xms32m -Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \\`,
   '  -Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS \\',
   `  -cp ${CLASSPATH.join(':')} org.apache.zookeeper.server.quorum.QuorumPeerMain "$1/zoo.cfg"`,
 ].join('\n');
@@ -56,10 +63,10 @@ export function zookeeperSystem(): SystemSpec & ImageChoice {
     name: 'zookeeper',
     port: ZOOKEEPER_CLIENT_PORT,
     image: dockerfileImage('zookeeper'),
-    launch: ({ node, ips, port, dataDir }) => {
+    launch: ({ node, ips, port, dataDir, backend }) => {
       const names = [...ips.keys()];
       const servers = names.map((n, i) => `server.${i + 1}=${ips.get(n)}:${ZOOKEEPER_QUORUM_PORT}:${ZOOKEEPER_ELECTION_PORT}`).join('\n');
-      return { command: 'sh', args: ['-c', LAUNCH, 'faultline-zookeeper', dataDir, String(names.indexOf(node) + 1), String(port), servers] };
+      return { command: 'sh', args: ['-c', LAUNCH, 'faultline-zookeeper', dataDir, String(names.indexOf(node) + 1), String(port), servers, backend === 'docker' ? IMAGE_JAVA : hostJava()] };
     },
     async ready({ host, port }) {
       return (await fourLetterWord(host, port, 'ruok', 500)) === 'imok';
@@ -67,7 +74,8 @@ export function zookeeperSystem(): SystemSpec & ImageChoice {
     // A JVM on a busy machine takes a while; a restart replays the transaction log.
     readyTimeoutMs: 60_000,
     // The JVM reads the wall clock through libc (libfaketime moves System.currentTimeMillis),
-    // but ZooKeeper times sessions and ticks on System.nanoTime, the monotonic clock.
+    // but ZooKeeper times sessions and ticks on System.nanoTime, the monotonic clock; the
+    // workload leaves clock faults out (see workloads/zookeeper.ts).
     clock: 'libc',
     primary: zookeeperLeader,
   };
