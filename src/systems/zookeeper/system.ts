@@ -5,7 +5,7 @@
  * recovers from its transaction log and snapshots and rejoins as itself).
  *
  * Timing is scaled down from the defaults (tickTime 2000 ms) so that a short run sees
- * elections and followers noticing a lost leader: tickTime 500 ms, syncLimit 4 ticks.
+ * elections; a follower cut off from its leader notices after syncLimit, 10 ticks (5 s).
  * The JVM gets a small heap and the client compiler: three of them share two cores.
  *
  * Readiness is `ruok` answering `imok`: the process is up and listening. A member
@@ -49,7 +49,7 @@ const LAUNCH = [
   'D="$1/zk"',
   'mkdir -p "$D"',
   '[ -f "$D/myid" ] || echo "$2" > "$D/myid"',
-  `printf '%s\\n' tickTime=500 initLimit=20 syncLimit=4 "dataDir=$D" "clientPort=$3" maxClientCnxns=0 \\`,
+  `printf '%s\\n' tickTime=500 initLimit=20 syncLimit=10 "dataDir=$D" "clientPort=$3" maxClientCnxns=0 \\`,
   '  standaloneEnabled=false reconfigEnabled=false admin.enableServer=false \\',
   '  4lw.commands.whitelist=ruok,srvr,mntr > "$1/zoo.cfg"',
   'printf \'%s\\n\' "$4" >> "$1/zoo.cfg"',
