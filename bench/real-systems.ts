@@ -27,9 +27,11 @@ const zk: RunTestOptions = { workload: 'zookeeper', nodes: 3, nemesisInterval: 3
 const redis: RunTestOptions = { workload: 'redis', nodes: 3, nemesis: ['partition'], nemesisInterval: 8, timeLimit: 30 };
 const CONFIGS: Config[] = [
   { label: 'zookeeper --reads sync, every fault kind', options: { ...zk, reads: 'sync', nemesis: ['partition', 'kill', 'pause', 'loss', 'latency'] } },
-  // Stale reads come from a follower cut off from the leader, for as long as it has not
-  // noticed (syncLimit, 5 s): more workers mean more reads reach it before their writes block.
+  // Stale reads come from a member that lags the leader: a partitioned follower answers
+  // reads only until its first forwarded write blocks the queue behind it, a lossy link
+  // (TCP retransmissions) keeps a member in the ensemble but behind, for the whole fault.
   { label: 'zookeeper --reads local, partitions', options: { ...zk, reads: 'local', nemesis: ['partition'], timeLimit: 30, concurrency: 20 } },
+  { label: 'zookeeper --reads local, packet loss', options: { ...zk, reads: 'local', nemesis: ['loss'], concurrency: 20 } },
   { label: 'redis async, primary isolated', options: { ...redis, variant: 'async' } },
   { label: 'redis min-replicas (+WAIT), primary isolated', options: { ...redis, variant: 'min-replicas' } },
   { label: 'redis single, appendfsync always, kill -9', options: { workload: 'redis', variant: 'single', nodes: 1, nemesis: ['kill'], nemesisInterval: 3, timeLimit: 20 } },

@@ -34,7 +34,7 @@ declare module 'zkjs' {
     sync(path: string, cb: (err: Errno | null, path: string) => void): void;
     expired: boolean;
     closed: boolean;
-    ensemble: { client: { destroy(): void } | null; connected: boolean };
+    ensemble: { client: { destroy(): void } | null; connected: boolean; reconnectTimer: NodeJS.Timeout | null };
   }
 
   export interface ZKStatic {

@@ -58,6 +58,8 @@ class NotSent extends Error {}
 export class ZookeeperClient implements Client {
   private session: Session | undefined;
   private starting: Promise<Session> | undefined;
+  /** Every session not yet dropped, connecting ones included: close() ends them all. */
+  private readonly sessions = new Set<Session>();
 
   /**
    * @param ensembleReady resolves once the ensemble serves (throws a one-line error when it
@@ -80,7 +82,8 @@ export class ZookeeperClient implements Client {
     if (this.session && !this.session.expired && !this.session.closed) return Promise.resolve(this.session);
     if (this.starting) return this.starting;
     if (!this.target) throw new Error('client not opened');
-    const s = new ZK({ hosts: [this.target], timeout: SESSION_TIMEOUT_MS, requestTimeout: 0, retryPolicy: ZK.retry.no(), maxReconnectAttepts: Number.MAX_SAFE_INTEGER });
+    const s: Session = new ZK({ hosts: [this.target], timeout: SESSION_TIMEOUT_MS, requestTimeout: 0, retryPolicy: ZK.retry.no(), maxReconnectAttepts: Number.MAX_SAFE_INTEGER });
+    this.sessions.add(s);
     // A session the ensemble expired (the member was cut off too long) is replaced at the next op.
     s.on('expired', () => this.drop(s));
     this.starting = new Promise<Session>((resolve, reject) => {
@@ -103,7 +106,10 @@ export class ZookeeperClient implements Client {
   private drop(s: Session): void {
     if (this.session === s) this.session = undefined;
     this.starting = undefined;
+    this.sessions.delete(s);
+    // Marked closed first: zkjs then never reconnects (not even from a pending retry timer).
     s.closed = true;
+    clearTimeout(s.ensemble.reconnectTimer ?? undefined);
     s.ensemble.client?.destroy();
     s.removeAllListeners();
     s.on('error', () => undefined);
@@ -167,7 +173,8 @@ export class ZookeeperClient implements Client {
 
   async teardown(): Promise<void> {}
 
+  /** Ends every session, also one still connecting: no reconnect outlives the run. */
   async close(): Promise<void> {
-    this.dropCurrent();
+    for (const s of [...this.sessions]) this.drop(s);
   }
 }

@@ -1,7 +1,7 @@
 /**
  * ZooKeeper (Debian's) through the real CLI on the local backend: sync() before each read
  * keeps the registers linearizable through partitions and kills; plain reads from a
- * member cut off from the leader are stale, and the checker says so; a missing Java is one
+ * member that lags the leader are stale, and the checker says so; a missing Java is one
  * line and exit 3. Each run starts three JVMs: slow-ish, so the runs are short.
  */
 import { readFileSync, rmSync } from 'node:fs';
@@ -30,10 +30,10 @@ describe('zookeeper workload', () => {
     expect(ops.filter((o) => o.f === 'read' && o.type === 'ok').length).toBeGreaterThan(50);
   }, 300_000);
 
-  it('--reads local: a member cut off from the leader serves stale reads, which are not linearizable', async () => {
-    const r = await cli(['run', 'zookeeper', '--reads', 'local', '--nemesis', 'partition', '--time-limit', '20', '--seed', '2', ...short]);
+  it('--reads local: a member lagging the leader (lossy links) serves stale reads, which are not linearizable', async () => {
+    const r = await cli(['run', 'zookeeper', '--reads', 'local', '--nemesis', 'loss', '--concurrency', '20', '--time-limit', '20', '--seed', '1', ...short]);
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toMatch(/key k\d: not linearizable: .* read \d \(invoked at index \d+\) can never take effect/);
+    expect(r.stderr).toMatch(/key k\d: not linearizable: .* read \d \(invoked at index \d+\)/);
   }, 300_000);
 
   it('no Java: one line naming it, exit 3, before anything starts', async () => {
