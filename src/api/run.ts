@@ -67,6 +67,7 @@ export async function runTest(o: RunTestOptions): Promise<TestResult> {
       recoveryTime: o.recoveryTime ?? DEFAULTS.recoveryTime,
       checkerTimeout: o.checkerTimeout ?? DEFAULTS.checkerTimeout,
       ...(o.variant !== undefined ? { variant: o.variant } : {}),
+      ...(o.reads !== undefined ? { reads: o.reads } : {}),
       ...(schedule ? { schedule } : {}),
     },
   };
