@@ -30,12 +30,12 @@ describe('redis workload', () => {
   }, 300_000);
 
   it('single: one server with appendfsync always keeps every acknowledged write through kill -9', async () => {
-    const r = await cli(['run', 'redis', '--variant', 'single', '--nodes', '1', '--nemesis', 'kill', '--nemesis-interval', '2', '--time-limit', '10', '--seed', '1', ...short]);
+    const r = await cli(['run', 'redis', '--variant', 'single', '--nodes', '1', '--nemesis', 'kill', '--nemesis-interval', '2', '--time-limit', '12', '--seed', '1', ...short]);
     expect(r.code, r.stderr).toBe(0);
     const ops = readFileSync(join(resolve(repoRoot, runDirOf(r.stderr)), 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(ops.some((o) => o.process === 'nemesis' && o.f === 'kill' && o.type === 'ok' && o.value.length === 1)).toBe(true);
     const set = results(r.stderr).redis.set;
-    expect(set.acknowledged).toBeGreaterThan(50);
+    expect(set.acknowledged).toBeGreaterThan(20);
     expect(set.lostCount).toBe(0);
   }, 300_000);
 

@@ -30,11 +30,20 @@ describe('zookeeper workload', () => {
     expect(ops.filter((o) => o.f === 'read' && o.type === 'ok').length).toBeGreaterThan(50);
   }, 300_000);
 
-  it('--reads local: a member lagging the leader (lossy links) serves stale reads, which are not linearizable', async () => {
-    const r = await cli(['run', 'zookeeper', '--reads', 'local', '--nemesis', 'loss', '--concurrency', '20', '--time-limit', '20', '--seed', '1', ...short]);
-    expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toMatch(/key k\d: not linearizable: .* read \d \(invoked at index \d+\)/);
-  }, 300_000);
+  it('--reads local: a member behind the leader serves stale reads under partitions, which are not linearizable', async () => {
+    // Whether a stale read lands depends on timing: a partitioned follower answers reads
+    // only until a write forwarded to the leader blocks its queue. Seeds 2, 3 and 5 showed
+    // it in the bench:systems sweep (3 of 5 seeds); at least one of them must show it here.
+    const verdicts: string[] = [];
+    for (const seed of ['2', '3', '5']) {
+      const r = await cli(['run', 'zookeeper', '--reads', 'local', '--nemesis', 'partition', '--concurrency', '20', '--time-limit', '30', '--seed', seed, ...short]);
+      verdicts.push(`seed ${seed}: exit ${r.code}`);
+      if (r.code !== 1) continue;
+      expect(r.stderr).toMatch(/key k\d: not linearizable: .* read \d \(invoked at index \d+\)/);
+      return;
+    }
+    expect.fail(`local reads never showed a stale read: ${verdicts.join(', ')}`);
+  }, 900_000);
 
   it('no Java: one line naming it, exit 3, before anything starts', async () => {
     process.env.FAULTLINE_JAVA = '/nonexistent/java';
