@@ -27,9 +27,8 @@ const zk: RunTestOptions = { workload: 'zookeeper', nodes: 3, nemesisInterval: 3
 const redis: RunTestOptions = { workload: 'redis', nodes: 3, nemesis: ['partition'], nemesisInterval: 8, timeLimit: 30 };
 const CONFIGS: Config[] = [
   { label: 'zookeeper --reads sync, every fault kind', options: { ...zk, reads: 'sync', nemesis: ['partition', 'kill', 'pause', 'loss', 'latency'] } },
-  // Stale reads come from a member that lags the leader: a partitioned follower answers
-  // reads only until its first forwarded write blocks the queue behind it, a lossy link
-  // (TCP retransmissions) keeps a member in the ensemble but behind, for the whole fault.
+  // Stale reads come from a member behind the leader: a follower cut off from it (until it
+  // notices), or one whose lossy link (TCP retransmissions) keeps it in the ensemble but late.
   { label: 'zookeeper --reads local, partitions', options: { ...zk, reads: 'local', nemesis: ['partition'], timeLimit: 30, concurrency: 20 } },
   { label: 'zookeeper --reads local, packet loss', options: { ...zk, reads: 'local', nemesis: ['loss'], concurrency: 20 } },
   { label: 'redis async, primary isolated', options: { ...redis, variant: 'async' } },
