@@ -51,14 +51,14 @@ describe('bad setups of real systems', () => {
 
   it('a Redis port already taken: the node exits while starting, with the server\'s reason', async () => {
     const single = redisSystem('single');
-    // Something else holds the port first (it accepts nothing, so it never answers PING).
-    const squat = `import socket,time\ns=socket.socket();s.bind(('0.0.0.0',${REDIS_PORT}));s.listen();time.sleep(120)`;
-    const wait = `import socket,time\nfor _ in range(200):\n  try:\n    socket.create_connection(('127.0.0.1',${REDIS_PORT}),0.2).close();break\n  except OSError:time.sleep(0.05)`;
+    // Something else holds the port first: another redis-server, frozen once it listens,
+    // so the port is taken but nothing answers PING there.
+    const squat = `redis-server --port ${REDIS_PORT} --save '' --appendonly no --logfile '' & p=$!; until redis-cli -p ${REDIS_PORT} ping >/dev/null 2>&1; do sleep 0.05; done; kill -STOP $p; exec "$@"`;
     const squatted: SystemSpec = {
       ...single,
       launch: (ctx) => {
         const l = single.launch(ctx);
-        return { ...l, command: 'sh', args: ['-c', `python3 -c "$1" & python3 -c "$2"; shift 2; exec "$@"`, 'squat', squat, wait, l.command, ...l.args] };
+        return { ...l, command: 'sh', args: ['-c', squat, 'squat', l.command, ...l.args] };
       },
     };
     const runId = newRunId();
@@ -71,5 +71,5 @@ describe('bad setups of real systems', () => {
     expect(err?.message).toMatch(/^node n1 exited \(1\) while starting; last log lines: .*Address already in use/);
     expect(err?.message).not.toContain('\n');
     expect(leftovers(runId)).toEqual([]);
-  }, 180_000);
+  }, 60_000);
 });
