@@ -6,11 +6,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FaultlineError, UsageError } from './core/errors.js';
-import { parseCli, parseRunArgs } from './core/options.js';
-import { runTest } from './core/run-test.js';
-import { checkRun } from './core/check-run.js';
-import { workloadNames } from './core/workloads.js';
+import { parseCli } from './core/cli-args.js';
+import { checkRun } from './run/check.js';
+import { requestFromArgs } from './run/request.js';
+import { resolveTest } from './run/resolve.js';
+import { runResolvedTest } from './run/run.js';
+import { optionsUsage } from './run/options/usage.js';
+import { builtinWorkloads, workloadNames } from './run/workloads.js';
 import { cleanLocal } from './cluster/clean.js';
+import { loadWorkloadFile } from './config/load.js';
 import { writeConfigTemplate } from './config/init.js';
 import { replayRun } from './api/replay.js';
 import { cleanDocker } from './cluster/clean-docker.js';
@@ -18,14 +22,17 @@ import { imagesCommand } from './cluster/images/command.js';
 import { serveCommand } from './report/serve-command.js';
 import { needsUserNamespace, reexecInUserNamespace, requireNamespaces } from './cluster/privileges.js';
 
-const USAGE = `usage: faultline <command> [options]
+const COMMANDS = () => `usage: faultline <command> [options]
 
 commands:
   run <workload> [options]   run a test (workloads: ${workloadNames().join(', ')})
   run --config <file>        run your own workload file (see: faultline init)
-  replay <run-dir> [--repeat N]  run a stored test again: same seed, options and faults as it ran
+  replay <run-dir> [--repeat N] [--config file]
+                             run a stored test again: same seed, options and faults as it ran
+                             (a workload-file run needs its file passed with --config)
   init [file] [--force]      write a commented workload file for your service [faultline.config.ts]
-  check <run-dir>            re-check a stored history (e.g. reports/register/<timestamp>)
+  check <run-dir> [--config file]
+                             re-check a stored history (e.g. reports/register/<timestamp>)
   check --format <f> [--model m] [--full] [--out file] FILE
                              check a history another tool recorded (jsonl, jepsen-edn,
                              porcupine-etcd, porcupine-kv); --model list-append checks
@@ -36,38 +43,23 @@ commands:
   serve [--port N] [dir]     browse runs and their HTML reports on http://127.0.0.1:N/ [7070, reports]
   help                       this text
 
-run options:
-  --variant <v>              system variant (register: careful | naive)    [first listed]
-  --nodes <n>                cluster size                                   [5]
-  --concurrency <n>          client workers                                 [10]
-  --time-limit <s>           seconds of load and faults                     [30]
-  --rate <hz>                client ops per second, all workers together    [50]
-  --seed <n>                 seed for ops and faults (printed; random if not given)
-  --nemesis <a,b|none>       faults: partition, kill, pause, clock, loss,
-                             bandwidth, latency (mixed over the run)        [partition,kill]
-  --nemesis-interval <s>     seconds between fault start and stop           [5]
-  --backend <local|docker>   where nodes run                                [local]
-  --reads <mode>             etcd: linearizable | serializable reads        [linearizable]
-  --op-timeout <ms>          an op still running then is recorded as info   [3000]
-  --recovery-time <s>        wait after healing before final reads          [3]
-  --checker-timeout <s>      linearizability search budget                  [120]
-  --out <dir>                output root                                    [reports]
-  --config <file>            your own workload file instead of a built-in one
-  --quiet                    no progress line
-
-exit codes: 0 valid, 1 invalid, 2 unknown, 3+ harness or usage error`;
+exit codes: 0 valid, 1 invalid, 2 unknown, 3 harness error, 4 bad input, 130 interrupted`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'run': {
-        const parsed = parseRunArgs(rest);
-        if (parsed.help) return help();
+        const parsed = await requestFromArgs(rest);
+        if ('help' in parsed) {
+          process.stdout.write(`usage: faultline run <workload> [options]\n\n${parsed.help}\n`);
+          return 0;
+        }
+        const test = resolveTest(parsed.request);
         // Only the local backend needs namespace rights; Docker clients must stay in the
         // host's network to reach the ports published on 127.0.0.1.
-        if (needsUserNamespace() && parsed.options.backend === 'local') return await reexecInUserNamespace(argv);
-        return (await runTest(parsed)).exitCode;
+        if (needsUserNamespace() && test.options.backend === 'local') return await reexecInUserNamespace(argv);
+        return (await runResolvedTest(test)).exitCode;
       }
       case 'check': {
         const { values, positionals } = parseCli({
@@ -76,6 +68,7 @@ export async function main(argv: string[]): Promise<number> {
           strict: true,
           options: {
             'checker-timeout': { type: 'string' },
+            config: { type: 'string' },
             format: { type: 'string' },
             model: { type: 'string' },
             out: { type: 'string' },
@@ -102,17 +95,23 @@ export async function main(argv: string[]): Promise<number> {
         }
         const fileOnly = (['model', 'out', 'full'] as const).filter((k) => values[k] !== undefined);
         if (fileOnly.length > 0) throw new UsageError(`--${fileOnly.join(', --')} only appl${fileOnly.length === 1 ? 'ies' : 'y'} to a history file (faultline check --format <f> FILE)`);
-        return (await checkRun(target, process.stderr, timeout === undefined ? undefined : { checkerTimeout: timeout })).exitCode;
+        return (await checkRun(target, process.stderr, { ...(timeout !== undefined ? { checkerTimeout: timeout } : {}), ...(values.config !== undefined ? { config: values.config } : {}) })).exitCode;
       }
       case 'replay': {
-        const { values, positionals } = parseCli({ args: rest, allowPositionals: true, strict: true, options: { repeat: { type: 'string' }, verbose: { type: 'boolean' } } });
-        if (positionals.length !== 1) throw new UsageError('usage: faultline replay <run-dir> [--repeat N]');
+        const { values, positionals } = parseCli({
+          args: rest,
+          allowPositionals: true,
+          strict: true,
+          options: { repeat: { type: 'string' }, verbose: { type: 'boolean' }, config: { type: 'string' } },
+        });
+        if (positionals.length !== 1) throw new UsageError('usage: faultline replay <run-dir> [--repeat N] [--config file]');
         const repeat = values.repeat === undefined ? 1 : Number(values.repeat);
         if (!Number.isInteger(repeat) || repeat < 1 || repeat > 1000) throw new UsageError(`--repeat must be an integer from 1 to 1000, got "${values.repeat}"`);
         if (needsUserNamespace() && !isDockerRun(positionals[0]!)) return await reexecInUserNamespace(argv);
         const summary = await replayRun(positionals[0]!, {
           repeat,
           verbose: values.verbose ?? false,
+          ...(values.config !== undefined ? { config: values.config } : {}),
           onResult: (r, i) => process.stderr.write(`faultline: replay ${i + 1}/${repeat}: ${r.valid === true ? 'VALID' : r.valid === false ? 'INVALID' : 'UNKNOWN'} (${r.runDir})\n`),
         });
         process.stderr.write(`faultline: ${summary.invalid} of ${repeat} replays invalid, ${summary.unknown} unknown\n`);
@@ -142,14 +141,14 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'images':
-        return await imagesCommand(rest);
+        return await imagesCommand(rest, process.stderr, async (file) => (await loadWorkloadFile(file)).image);
       case 'serve':
         return await serveCommand(rest);
       case undefined:
       case 'help':
       case '--help':
       case '-h':
-        return help();
+        return await help();
       default:
         throw new UsageError(`unknown command "${command}"; commands: run, check, replay, init, clean, images, serve, help`);
     }
@@ -171,7 +170,7 @@ function isDockerRun(runDir: string): boolean {
   }
 }
 
-function help(): number {
-  process.stdout.write(USAGE + '\n');
+async function help(): Promise<number> {
+  process.stdout.write(`${COMMANDS()}\n\nrun options (faultline run <workload> --help: that workload's):\n${optionsUsage(await builtinWorkloads())}\n`);
   return 0;
 }

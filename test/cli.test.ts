@@ -35,7 +35,7 @@ describe('cli errors', () => {
     [['--rate', '-1'], /Option '--rate' argument is ambiguous/],
     [['--variant', 'sloppy'], /--variant for register must be one of careful\|naive, got "sloppy"/],
     [['--nemesis', 'partition,meteor'], /--nemesis: unknown fault "meteor"/],
-    [['--backend', 'vm'], /--backend must be local or docker/],
+    [['--backend', 'vm'], /--backend must be one of local, docker, got "vm"/],
     [['--time-limit'], /--time-limit/],
   ])('rejects bad option %j', async (args, pattern) => {
     const r = await cli(['run', 'register', ...args]);
@@ -43,11 +43,23 @@ describe('cli errors', () => {
     expectOneLine(r.stderr, pattern);
   });
 
+  it.each([['__proto__'], ['constructor'], ['toString']])('a workload or option called %s is unknown: one line, exit 4', async (name) => {
+    const w = await cli(['run', name]);
+    expect(w.code).toBe(4);
+    expectOneLine(w.stderr, new RegExp(`unknown workload "${name}"`));
+    const o = await cli(['run', 'register', `--${name}`, '1']);
+    expect(o.code).toBe(4);
+    expectOneLine(o.stderr, new RegExp(`Unknown option '--${name}'`));
+  });
+
+  it('names the workload an option belongs to', async () => {
+    const r = await cli(['run', 'register', '--reads', 'serializable']);
+    expect(r.code).toBe(4);
+    expectOneLine(r.stderr, /--reads is an option of etcd, not of register/);
+  });
+
   it.each([
-    [['register', '--reads', 'sync'], /--reads: register has no read modes; drop --reads/],
-    [['zookeeper', '--reads', 'linearizable'], /--reads for zookeeper must be one of sync\|local, got "linearizable"/],
-    [['etcd', '--reads', 'local'], /--reads for etcd must be one of linearizable\|serializable, got "local"/],
-    [['etcd', '--reads', 'eventual'], /--reads must be one of linearizable\|serializable\|sync\|local, got "eventual"/],
+    [['zookeeper', '--reads', 'linearizable'], /--reads/],
     [['redis', '--variant', 'single'], /--variant single runs one Redis server without Sentinel: add --nodes 1 \(got 3\)/],
     [['redis', '--nodes', '2'], /--variant async needs a primary, replicas and a Sentinel majority: --nodes 3 or more \(got 2\)/],
   ])('checks read modes and topology per workload: %j', async (args, pattern) => {
@@ -98,9 +110,16 @@ describe('cli errors', () => {
     expect(r.stderr).toMatch(/key k0/);
   });
 
-  it('prints help', async () => {
+  it('prints help, with the run options from the option table and the workloads', async () => {
     const r = await cli(['help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/usage: faultline/);
+    expect(r.stdout).toMatch(/--faults-overlap +each fault kind on its own cycle/);
+    expect(r.stdout).toMatch(/--reads linearizable\|serializable\n +etcd only: /);
+    const etcd = await cli(['run', 'etcd', '--help']);
+    expect(etcd.code).toBe(0);
+    expect(etcd.stdout).toMatch(/--reads linearizable\|serializable/);
+    const register = await cli(['run', 'register', '--help']);
+    expect(register.stdout).not.toMatch(/--reads/);
   });
 });

@@ -11,10 +11,12 @@ import { TwopcHttpClient } from '../src/clients/twopc-http.js';
 import { nodeNames } from '../src/cluster/cluster.js';
 import { any, gen, onThreads, sleep, untilOk } from '../src/core/generator/index.js';
 import type { GenContext, Generator, OpTemplate } from '../src/core/generator/types.js';
-import type { Workload } from '../src/core/workload.js';
-import { basicNemesis } from '../src/nemesis/basic.js';
-import { faultCycle, healAll, isFaultKind, type FaultKind } from '../src/nemesis/schedule.js';
-import { bankLayout, ownerOf, type BankLayout } from '../src/systems/twopc/bank.js';
+import { faults } from '../src/nemesis/faults.js';
+import { kill } from '../src/nemesis/kill.js';
+import { partition } from '../src/nemesis/partition.js';
+import { pause } from '../src/nemesis/pause.js';
+import type { Workload } from '../src/run/workload.js';
+import { bankLayout, ownerOf, type BankLayout } from '../src/domain/bank.js';
 import { TWOPC_VARIANTS, twopcSystem, type TwopcVariant } from '../src/systems/twopc/system.js';
 
 const MAX_AMOUNT = 10;
@@ -52,18 +54,15 @@ export const workload: Workload = {
   name: 'bank-2pc',
   description: 'bank transfers across participants by two-phase commit (n1 coordinates); money conserved, transfers atomic',
   variants: TWOPC_VARIANTS,
-  faults: ['partition', 'kill', 'pause'],
+  faults: [partition.kind, kill.kind, pause.kind],
   build(opts, nodes) {
-    const kinds = opts.nemesis.filter(isFaultKind) as FaultKind[];
     const layout = bankLayout(nodes);
     return {
       system: twopcSystem(opts.variant as TwopcVariant),
       client: new TwopcHttpClient(),
       generator: gen(bankOp(layout)),
       final: finalReads([...layout.participants.map((p) => ({ f: 'final', value: p })), { f: 'read', value: null }], opts.concurrency),
-      nemesis: basicNemesis(kinds),
-      nemesisGenerator: faultCycle(kinds, nodes, opts.nemesisInterval),
-      heal: healAll(kinds),
+      faults: faults(opts.nemesis, { nodes, interval: opts.nemesisInterval, overlap: opts.faultsOverlap }),
     };
   },
   checker(opts) {

@@ -10,10 +10,10 @@ import { counterChecker } from '../src/checkers/counter.js';
 import { GossipHttpClient } from '../src/clients/gossip-http.js';
 import { gen } from '../src/core/generator/index.js';
 import type { GenContext } from '../src/core/generator/types.js';
-import type { Workload } from '../src/core/workload.js';
-import { FAULT_KINDS } from '../src/nemesis/schedule.js';
+import type { Workload } from '../src/run/workload.js';
+import { FAULT_KINDS } from '../src/nemesis/registry.js';
 import { GOSSIP_VARIANTS, gossipSystem, type GossipVariant } from '../src/systems/gossip/system.js';
-import { gossipNemesis, repeatedFinalReads, settleSeconds } from './set.js';
+import { gossipFaults, repeatedFinalReads, settleSeconds } from './set.js';
 
 export const workload: Workload = {
   name: 'counter',
@@ -33,7 +33,7 @@ export const workload: Workload = {
         return { f: 'add', value: down ? -(n % 3) - 1 : n + 1 };
       }),
       final: repeatedFinalReads(),
-      ...gossipNemesis(opts, nodes, system.port),
+      faults: gossipFaults(opts, nodes, system.port),
     };
   },
   checker(opts) {

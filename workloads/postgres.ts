@@ -8,9 +8,11 @@
  */
 import { listAppend } from '../src/checkers/txn/list-append.js';
 import { PostgresAppendClient, type Isolation } from '../src/clients/postgres-append.js';
-import type { Workload } from '../src/core/workload.js';
-import { basicNemesis } from '../src/nemesis/basic.js';
-import { faultCycle, healAll, isFaultKind, type FaultKind } from '../src/nemesis/schedule.js';
+import { clock } from '../src/nemesis/clock.js';
+import { faults } from '../src/nemesis/faults.js';
+import { kill } from '../src/nemesis/kill.js';
+import { pause } from '../src/nemesis/pause.js';
+import type { Workload } from '../src/run/workload.js';
 import { POSTGRES_PORT, postgresSystem, requireLocalPostgres } from '../src/systems/postgres/system.js';
 import { listAppendTxns } from '../src/workload-kit/list-append-ops.js';
 
@@ -19,21 +21,18 @@ export const workload: Workload = {
   description: 'PostgreSQL under list-append transactions at an isolation level (the variant); Elle-style anomaly checking',
   variants: ['serializable', 'repeatable-read', 'read-committed'],
   // One server: partitions, loss and latency need two nodes to mean anything.
-  faults: ['kill', 'pause', 'clock'],
+  faults: [kill.kind, pause.kind, clock.kind],
   maxNodes: 1,
   // Transactions must overlap to conflict: at the general default of 50/s they rarely do
   // (read committed passed 15 s runs at 50/s and failed them at 1000/s).
   defaultRate: 1000,
   build(opts, nodes) {
     if (opts.backend === 'local') requireLocalPostgres();
-    const kinds = opts.nemesis.filter(isFaultKind) as FaultKind[];
     return {
       system: postgresSystem(),
       client: new PostgresAppendClient(opts.variant as Isolation),
       generator: listAppendTxns(),
-      nemesis: basicNemesis(kinds, { port: POSTGRES_PORT }),
-      nemesisGenerator: faultCycle(kinds, nodes, opts.nemesisInterval),
-      heal: healAll(kinds),
+      faults: faults(opts.nemesis, { nodes, interval: opts.nemesisInterval, overlap: opts.faultsOverlap, port: POSTGRES_PORT }),
     };
   },
   checker() {

@@ -24,9 +24,9 @@ import { UsageError } from '../src/core/errors.js';
 import { eachThread, gen, onThreads, phases, repeat, sleep, timeLimit, untilOk } from '../src/core/generator/index.js';
 import type { GenContext } from '../src/core/generator/types.js';
 import type { Op } from '../src/core/op.js';
-import type { Workload } from '../src/core/workload.js';
-import { basicNemesis } from '../src/nemesis/basic.js';
-import { FAULT_KINDS, faultCycle, healAll, isFaultKind, type FaultKind } from '../src/nemesis/schedule.js';
+import { faults } from '../src/nemesis/faults.js';
+import { FAULT_KINDS } from '../src/nemesis/registry.js';
+import type { Workload } from '../src/run/workload.js';
 import { PRIMARY_NAME, REDIS_PORT, REDIS_VARIANTS, redisSystem, requireLocalRedis, SENTINEL_PORT, unsettled, waitForSentinels, type RedisVariant } from '../src/systems/redis/system.js';
 import { finalReads, registerKeys, registerOp } from '../src/workload-kit/register-ops.js';
 import { uniqueElement } from './set.js';
@@ -50,7 +50,6 @@ export const workload: Workload = {
     if (variant === 'single' && nodes.length !== 1) throw new UsageError(`--variant single runs one Redis server without Sentinel: add --nodes 1 (got ${nodes.length})`);
     if (variant !== 'single' && nodes.length < 3) throw new UsageError(`--variant ${variant} needs a primary, replicas and a Sentinel majority: --nodes 3 or more (got ${nodes.length})`);
     if (opts.backend === 'local') requireLocalRedis(variant);
-    const kinds = opts.nemesis.filter(isFaultKind) as FaultKind[];
     const sentinels = variant !== 'single';
     const system = redisSystem(variant);
     return {
@@ -72,9 +71,7 @@ export const workload: Workload = {
         ...(sentinels ? [timeLimit(SETTLE_TIMEOUT_MS / 1000, onThreads((t) => t === 0, untilOk(repeat([{ f: 'settled', value: null }, sleep(0.5)]))))] : []),
         eachThread([...finalReads({ keys: KEYS }), { f: 'read', value: null }]),
       ),
-      nemesis: basicNemesis(kinds, { primary: system.primary!, port: REDIS_PORT }),
-      nemesisGenerator: faultCycle(kinds, nodes, opts.nemesisInterval, { primary: true, shapes: ['primary'] }),
-      heal: healAll(kinds),
+      faults: faults(opts.nemesis, { nodes, interval: opts.nemesisInterval, overlap: opts.faultsOverlap, primary: system.primary!, port: REDIS_PORT, shapes: ['primary'] }),
     };
   },
   checker(opts) {

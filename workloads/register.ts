@@ -8,9 +8,9 @@ import { linearizable, multiRegister } from '../src/checkers/linearizability/ind
 import { RegisterHttpClient } from '../src/clients/register-http.js';
 import { eachThread } from '../src/core/generator/index.js';
 import { finalReads, registerOps } from '../src/workload-kit/register-ops.js';
-import type { Workload } from '../src/core/workload.js';
-import { basicNemesis } from '../src/nemesis/basic.js';
-import { FAULT_KINDS, faultCycle, healAll, isFaultKind, type FaultKind } from '../src/nemesis/schedule.js';
+import { faults } from '../src/nemesis/faults.js';
+import { FAULT_KINDS } from '../src/nemesis/registry.js';
+import type { Workload } from '../src/run/workload.js';
 import { KV_VARIANTS, kvSystem, type KvVariant } from '../src/systems/kv/system.js';
 
 export const workload: Workload = {
@@ -19,7 +19,6 @@ export const workload: Workload = {
   variants: KV_VARIANTS,
   faults: FAULT_KINDS,
   build(opts, nodes) {
-    const kinds = opts.nemesis.filter(isFaultKind) as FaultKind[];
     const system = kvSystem(opts.variant as KvVariant);
     return {
       system,
@@ -27,9 +26,7 @@ export const workload: Workload = {
       // Few keys keep many ops per key (more chances to see an anomaly).
       generator: registerOps({ keys: 5 }),
       final: eachThread(finalReads({ keys: 5 })),
-      nemesis: basicNemesis(kinds, { port: system.port, ...(system.primary ? { primary: system.primary } : {}) }),
-      nemesisGenerator: faultCycle(kinds, nodes, opts.nemesisInterval, { primary: system.primary !== undefined }),
-      heal: healAll(kinds),
+      faults: faults(opts.nemesis, { nodes, interval: opts.nemesisInterval, overlap: opts.faultsOverlap, port: system.port, primary: system.primary }),
     };
   },
   checker(opts) {

@@ -10,10 +10,12 @@ import { sagaChecker } from '../src/checkers/saga.js';
 import { SagaHttpClient } from '../src/clients/saga-http.js';
 import { gen } from '../src/core/generator/index.js';
 import type { GenContext } from '../src/core/generator/types.js';
-import type { Workload } from '../src/core/workload.js';
-import { basicNemesis } from '../src/nemesis/basic.js';
-import { faultCycle, healAll, isFaultKind, type FaultKind } from '../src/nemesis/schedule.js';
-import { CUSTOMERS, ITEMS, ROLES } from '../src/systems/saga/order.js';
+import { faults } from '../src/nemesis/faults.js';
+import { kill } from '../src/nemesis/kill.js';
+import { partition } from '../src/nemesis/partition.js';
+import { pause } from '../src/nemesis/pause.js';
+import type { Workload } from '../src/run/workload.js';
+import { CUSTOMERS, ITEMS, ROLES } from '../src/domain/saga-order.js';
 import { SAGA_VARIANTS, sagaSystem, type SagaVariant } from '../src/systems/saga/system.js';
 import { finalReads, randomId } from './bank-2pc.js';
 
@@ -33,18 +35,15 @@ export function sagaWorkload(name: string, style: 'orchestration' | 'choreograph
     name,
     description,
     variants: SAGA_VARIANTS,
-    faults: ['partition', 'kill', 'pause'],
+    faults: [partition.kind, kill.kind, pause.kind],
     build(opts, nodes) {
-      const kinds = opts.nemesis.filter(isFaultKind) as FaultKind[];
       if (nodes.length < ROLES.length) throw new RangeError(`${name} needs --nodes ${ROLES.length} or more`);
       return {
         system: sagaSystem(opts.variant as SagaVariant, style),
         client: new SagaHttpClient(),
         generator: gen(orderOp),
         final: finalReads(nodes.slice(0, ROLES.length).map((n) => ({ f: 'final', value: n })), opts.concurrency),
-        nemesis: basicNemesis(kinds),
-        nemesisGenerator: faultCycle(kinds, nodes, opts.nemesisInterval),
-        heal: healAll(kinds),
+        faults: faults(opts.nemesis, { nodes, interval: opts.nemesisInterval, overlap: opts.faultsOverlap }),
       };
     },
     checker() {

@@ -16,10 +16,10 @@ import { sessionChecker } from '../src/checkers/session.js';
 import { GossipHttpClient } from '../src/clients/gossip-http.js';
 import { gen } from '../src/core/generator/index.js';
 import type { GenContext } from '../src/core/generator/types.js';
-import type { Workload } from '../src/core/workload.js';
-import { FAULT_KINDS } from '../src/nemesis/schedule.js';
+import type { Workload } from '../src/run/workload.js';
+import { FAULT_KINDS } from '../src/nemesis/registry.js';
 import { gossipSystem } from '../src/systems/gossip/system.js';
-import { gossipNemesis, uniqueElement } from './set.js';
+import { gossipFaults, uniqueElement } from './set.js';
 
 export const SESSION_VARIANTS = ['careful', 'careful-no-tokens', 'careful-sticky', 'naive'] as const;
 export const SESSION_KEYS = ['s0', 's1', 's2'];
@@ -44,7 +44,7 @@ export const workload: Workload = {
         const [element] = uniqueElement({ ...ctx, rng: r3 });
         return { f: 'add', value: { key, element, ...where } };
       }),
-      ...gossipNemesis(opts, nodes, system.port),
+      faults: gossipFaults(opts, nodes, system.port),
     };
   },
   checker() {

@@ -13,9 +13,9 @@ import { GossipHttpClient } from '../src/clients/gossip-http.js';
 import { eachThread, gen, sleep } from '../src/core/generator/index.js';
 import type { GenContext, Generator } from '../src/core/generator/types.js';
 import type { TestOptions } from '../src/core/test.js';
-import type { Workload } from '../src/core/workload.js';
-import { basicNemesis } from '../src/nemesis/basic.js';
-import { FAULT_KINDS, faultCycle, healAll, isFaultKind, type FaultKind } from '../src/nemesis/schedule.js';
+import { faults, type FaultPlan } from '../src/nemesis/faults.js';
+import { FAULT_KINDS } from '../src/nemesis/registry.js';
+import type { Workload } from '../src/run/workload.js';
 import { GOSSIP_VARIANTS, gossipSystem, type GossipVariant } from '../src/systems/gossip/system.js';
 
 /** Final reads per worker and the pause between them: together the settle window. */
@@ -39,14 +39,9 @@ export function settleSeconds(opts: TestOptions): number {
   return opts.recoveryTime + FINAL_READS * FINAL_READ_GAP_S;
 }
 
-/** The nemesis parts every gossip workload shares (no primary: all replicas are equal). */
-export function gossipNemesis(opts: TestOptions, nodes: readonly string[], port: number) {
-  const kinds = opts.nemesis.filter(isFaultKind) as FaultKind[];
-  return {
-    nemesis: basicNemesis(kinds, { port }),
-    nemesisGenerator: faultCycle(kinds, nodes, opts.nemesisInterval),
-    heal: healAll(kinds),
-  };
+/** The faults every gossip workload takes (no primary: all replicas are equal). */
+export function gossipFaults(opts: TestOptions, nodes: readonly string[], port: number): FaultPlan {
+  return faults(opts.nemesis, { nodes, interval: opts.nemesisInterval, overlap: opts.faultsOverlap, port });
 }
 
 export const workload: Workload = {
@@ -66,7 +61,7 @@ export const workload: Workload = {
         return { f: 'add', value: element };
       }),
       final: repeatedFinalReads(),
-      ...gossipNemesis(opts, nodes, system.port),
+      faults: gossipFaults(opts, nodes, system.port),
     };
   },
   checker(opts) {

@@ -1,22 +1,17 @@
 /**
- * `faultline replay <run-dir> [--repeat N]`: runs a stored test again with the same seed,
- * options and the fault schedule as it actually ran, and counts how often it fails — the
- * way to tell a deterministic bug from a flaky one, and to check a fix.
+ * `faultline replay <run-dir> [--repeat N] [--config file]`: runs a stored test again with
+ * the same seed, options and the fault schedule as it actually ran, and counts how often
+ * it fails — the way to tell a deterministic bug from a flaky one, and to check a fix.
+ * test.json is data: a run of a workload file is replayed only with the file passed
+ * explicitly (`config`), never by loading the path the run directory names.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Validity } from '../checkers/checker.js';
 import { UsageError } from '../core/errors.js';
-import { runFiles } from '../core/run-dir.js';
-import type { TestOptions } from '../core/test.js';
 import { scheduleFromRun } from '../nemesis/fixed-schedule.js';
+import { shellQuote } from '../run/options/replay-command.js';
+import { readStoredTest } from '../run/stored-run.js';
 import { runTest, type TestResult } from './run.js';
-
-interface StoredTest {
-  options?: TestOptions;
-  configPath?: string;
-  schedule?: { at: number; f: string; value: unknown; type: string }[];
-}
 
 export interface ReplaySummary {
   runs: TestResult[];
@@ -24,24 +19,35 @@ export interface ReplaySummary {
   unknown: number;
 }
 
-export async function replayRun(runDir: string, o: { repeat?: number; verbose?: boolean; onResult?: (r: TestResult, i: number) => void } = {}): Promise<ReplaySummary> {
-  const path = runFiles.test(runDir);
-  if (!existsSync(path)) throw new UsageError(`${runDir} is not a run directory (no test.json)`);
-  const stored = JSON.parse(readFileSync(path, 'utf8')) as StoredTest;
-  const options = stored.options;
-  if (!options) throw new UsageError(`${path}: no options; was it written by faultline run?`);
+export interface ReplayOptions {
+  repeat?: number;
+  verbose?: boolean;
+  /** The workload file of a run that used one (required for such a run). */
+  config?: string;
+  onResult?: (r: TestResult, i: number) => void;
+}
+
+export async function replayRun(runDir: string, o: ReplayOptions = {}): Promise<ReplaySummary> {
+  const stored = readStoredTest(runDir);
+  const path = stored.path;
   if (!stored.schedule) throw new UsageError(`${path}: no schedule recorded (the run did not finish its teardown); replay needs the faults as they ran`);
   if (stored.schedule.some((s) => typeof s.at !== 'number')) throw new UsageError(`${path}: the schedule has no fault times (written by an older faultline); run it again instead`);
-  const schedule = scheduleFromRun(stored.schedule, options.timeLimit);
-  const { workload, schedule: _planned, ...rest } = options;
+  if (stored.configPath !== undefined && o.config === undefined) {
+    throw new UsageError(
+      `${runDir} ran the workload file ${stored.configPath}; replay never loads code named in a run directory: pass the file yourself: faultline replay ${shellQuote(runDir)} --config ${shellQuote(stored.configPath)}`,
+    );
+  }
+  const { workload, schedule: _planned, ...options } = stored.options;
   void _planned;
+  if (typeof options.timeLimit !== 'number') throw new UsageError(`${path}: options.timeLimit must be a number`);
+  const schedule = scheduleFromRun(stored.schedule, options.timeLimit);
   const runs: TestResult[] = [];
   const repeat = o.repeat ?? 1;
   for (let i = 0; i < repeat; i++) {
     const r = await runTest({
-      ...rest,
+      ...options,
       workload,
-      ...(stored.configPath !== undefined ? { config: stored.configPath } : {}),
+      ...(o.config !== undefined ? { config: o.config } : {}),
       schedule,
       out: dirname(dirname(runDir)),
       verbose: o.verbose ?? false,

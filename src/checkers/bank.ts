@@ -16,7 +16,7 @@
  */
 import { pairOps } from '../core/history-reader.js';
 import type { CompletedOp, Op } from '../core/op.js';
-import { isTransfer, ownerOf, splitTransfer, totalOf, type BankLayout, type Transfer } from '../systems/twopc/bank.js';
+import { isTransfer, ownerOf, splitTransfer, totalOf, type BankLayout, type Transfer } from '../domain/bank.js';
 import type { Checker, CheckResult, Validity } from './checker.js';
 import { violationReport, type Violation } from './atomicity-violations.js';
 

@@ -3,6 +3,7 @@
  * valid (true), invalid (false) or "unknown" when it could not decide (a budget ran out).
  */
 import type { Op } from '../core/op.js';
+import type { CheckerSpec } from './spec.js';
 
 export type Validity = true | false | 'unknown';
 
@@ -26,6 +27,23 @@ export interface CheckContext {
 export interface Checker {
   readonly name: string;
   check(history: readonly Op[], ctx: CheckContext): Promise<CheckResult>;
+  /**
+   * What this checker is, as data (spec.ts), when it can be rebuilt from data alone: a
+   * stored run then re-checks without loading the workload file that made it.
+   */
+  readonly spec?: CheckerSpec;
+}
+
+/**
+ * Runs one checker so that its failure stays its own (Jepsen's check-safe): a checker that
+ * throws is `unknown` with the error, and the checkers beside it keep their results.
+ */
+export async function checkSafely(checker: Checker, history: readonly Op[], ctx: CheckContext): Promise<CheckResult> {
+  try {
+    return await checker.check(history, ctx);
+  } catch (e) {
+    return { valid: 'unknown', error: `${checker.name} failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
 }
 
 /**
@@ -38,14 +56,19 @@ export function mergeValidity(vs: readonly Validity[]): Validity {
   return true;
 }
 
-/** Runs several checkers over the same history; the result holds each one's by name. */
+/**
+ * Runs several checkers over the same history; the result holds each one's by name. One
+ * that throws is `unknown` with its error; the others' results are kept.
+ */
 export function compose(checkers: readonly Checker[]): Checker {
+  const specs = checkers.map((c) => c.spec);
   return {
     name: 'compose',
     async check(history, ctx) {
       const results: Record<string, CheckResult> = {};
-      for (const c of checkers) results[c.name] = await c.check(history, ctx);
+      for (const c of checkers) results[c.name] = await checkSafely(c, history, ctx);
       return { valid: mergeValidity(Object.values(results).map((r) => r.valid)), ...results };
     },
+    ...(specs.every((s) => s !== undefined) ? { spec: { kind: 'compose' as const, checkers: specs } } : {}),
   };
 }

@@ -18,7 +18,7 @@
  */
 import { pairOps } from '../core/history-reader.js';
 import type { CompletedOp, Op } from '../core/op.js';
-import { INITIAL_BALANCE, INITIAL_STOCK, isOrder, levelDelta, type Effect, type EffectKind, type Order, type Role } from '../systems/saga/order.js';
+import { INITIAL_BALANCE, INITIAL_STOCK, isOrder, levelDelta, type Effect, type EffectKind, type Order, type Role } from '../domain/saga-order.js';
 import type { Checker, CheckResult, Validity } from './checker.js';
 import { violationReport, type Violation } from './atomicity-violations.js';
 

@@ -3,7 +3,7 @@
  * node. A thrown error or a timeout becomes `info` (may or may not have happened); a
  * client returns `fail` only when it knows the op did not take effect.
  */
-import type { TestRuntime } from '../core/test.js';
+import type { TestRuntime } from '../cluster/test-runtime.js';
 
 export interface ClientOp {
   f: string;

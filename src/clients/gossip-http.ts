@@ -12,7 +12,7 @@
  * Only a definite answer or a refused connection is `fail`; anything unclear on a write is
  * `info`, and a failed read is always `fail` (it changed nothing).
  */
-import type { TestRuntime } from '../core/test.js';
+import type { TestRuntime } from '../cluster/test-runtime.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
 import { kvRequest, requestFailure } from './kv-http.js';
 

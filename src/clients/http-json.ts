@@ -8,7 +8,7 @@
  *   nothing).
  */
 import http from 'node:http';
-import type { TestRuntime } from '../core/test.js';
+import type { TestRuntime } from '../cluster/test-runtime.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
 import { kvRequest, requestFailure, type KvResponse } from './kv-http.js';
 

@@ -15,7 +15,7 @@
  *    committed, so `info`.
  */
 import pg from 'pg';
-import type { TestRuntime } from '../core/test.js';
+import type { TestRuntime } from '../cluster/test-runtime.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
 
 export type Isolation = 'serializable' | 'repeatable-read' | 'read-committed';

@@ -26,7 +26,7 @@
 import { Redis } from 'ioredis';
 import type { Cluster } from '../cluster/cluster.js';
 import { FaultlineError } from '../core/errors.js';
-import type { TestRuntime } from '../core/test.js';
+import type { TestRuntime } from '../cluster/test-runtime.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
 import { raceAbort } from './race-abort.js';
 

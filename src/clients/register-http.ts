@@ -9,7 +9,7 @@
  */
 import { kvRequest, requestFailure } from './kv-http.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
-import type { TestRuntime } from '../core/test.js';
+import type { TestRuntime } from '../cluster/test-runtime.js';
 
 interface KvBody {
   ok?: boolean;

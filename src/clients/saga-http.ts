@@ -6,7 +6,7 @@
  * (rejected: definitely compensated or never started), info (unknown); final `"n2"` → ok
  * `{node, role, levels, effects}` or, for the orders node, `{node, role, sagas}`.
  */
-import type { TestRuntime } from '../core/test.js';
+import type { TestRuntime } from '../cluster/test-runtime.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
 import { httpOp } from './twopc-http.js';
 

@@ -8,7 +8,7 @@
  * connection or the server's definite word is `fail`; a transfer with no clear answer is
  * `info`; reads change nothing, so a failed read is always `fail`.
  */
-import type { TestRuntime } from '../core/test.js';
+import type { TestRuntime } from '../cluster/test-runtime.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
 import { kvRequest, requestFailure } from './kv-http.js';
 

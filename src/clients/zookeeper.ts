@@ -21,7 +21,7 @@
 import ZK from 'zkjs';
 import type { Session } from 'zkjs';
 import type { Cluster } from '../cluster/cluster.js';
-import type { TestRuntime } from '../core/test.js';
+import type { TestRuntime } from '../cluster/test-runtime.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
 import { raceAbort } from './race-abort.js';
 

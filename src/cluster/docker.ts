@@ -442,18 +442,20 @@ export class DockerCluster implements Cluster {
 }
 
 /**
- * Throws a one-line error when a Docker run cannot work here: no engine, or partitions
- * asked for without the root rights `nsenter` needs to reach a container's namespace.
+ * Throws a one-line error when a Docker run cannot work here: no engine, or host programs
+ * the faults need (`hostTools`, from the fault packages: iptables, tc, ss…) missing. They
+ * run in the node's namespace via nsenter as root, otherwise copied into the nettools
+ * sidecar image; either way they must exist here.
  */
-export async function requireDockerBackend(faults: readonly string[]): Promise<void> {
+export async function requireDockerBackend(hostTools: readonly { name: string; apt: string }[]): Promise<void> {
   await connectDocker();
-  // Network faults run the host's iptables/tc: in the node's namespace via nsenter as root,
-  // otherwise copied into the nettools sidecar image. Either way they must exist here.
-  const network = faults.some((f) => ['partition', 'loss', 'bandwidth'].includes(f));
-  const tools = defaultNetExecMode() === 'nsenter' ? 'command -v nsenter && command -v iptables' : 'command -v iptables';
-  const have = await run(['sh', '-c', tools]).catch(() => undefined);
-  if (network && have?.exitCode !== 0) {
-    throw new FaultlineError('network faults on the Docker backend need `iptables` (and `nsenter` as root) on the host: apt-get install -y iptables util-linux');
+  if (hostTools.length === 0) return;
+  const tools = defaultNetExecMode() === 'nsenter' ? [{ name: 'nsenter', apt: 'util-linux' }, ...hostTools] : hostTools;
+  for (const t of tools) {
+    const have = await run(['sh', '-c', 'command -v "$1"', 'sh', t.name]).catch(() => undefined);
+    if (have?.exitCode !== 0) {
+      throw new FaultlineError(`network faults on the Docker backend need \`${t.name}\` on the host: apt-get install -y ${t.apt}`);
+    }
   }
 }
 

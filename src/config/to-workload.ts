@@ -9,15 +9,18 @@ import type { SystemSpec } from '../cluster/cluster.js';
 import type { ImageChoice, ImageSource } from '../cluster/images/catalog.js';
 import { eachThread, gen } from '../core/generator/index.js';
 import type { TestOptions } from '../core/test.js';
-import type { Workload } from '../core/workload.js';
-import { basicNemesis } from '../nemesis/basic.js';
-import { FAULT_KINDS, faultCycle, healAll, isFaultKind, type FaultKind } from '../nemesis/schedule.js';
+import { faults } from '../nemesis/faults.js';
+import { FAULT_KINDS } from '../nemesis/registry.js';
+import type { Workload } from '../run/workload.js';
 import { finalReads, registerOps } from '../workload-kit/register-ops.js';
 import { expand } from './placeholders.js';
 import { readyProbe } from './probes.js';
 import type { DockerServiceConfig, LaunchContext, WorkloadConfig } from './workload-config.js';
 
-/** A workload built from a file, remembering where it came from (for `faultline check`). */
+/**
+ * A workload built from a file, remembering where it came from: recorded in test.json as a
+ * hint (check and replay of the run need the file passed again; they never load it from there).
+ */
 export interface UserWorkload extends Workload {
   configPath: string;
   /** The service's own image on the Docker backend (`service.docker`), if it has one. */
@@ -78,26 +81,29 @@ function imageSource(name: string, d: DockerServiceConfig, baseDir: string): Ima
 }
 
 export function toWorkload(config: WorkloadConfig, configPath: string, baseDir: string): UserWorkload {
-  const faults = config.faults ?? FAULT_KINDS;
+  const kinds = config.faults ?? FAULT_KINDS;
   const image = config.service.docker ? imageSource(config.name, config.service.docker, baseDir) : undefined;
   return {
     name: config.name,
     description: config.description ?? `user workload from ${configPath}`,
     variants: config.variants ?? ['default'],
-    faults,
+    faults: kinds,
     configPath,
     ...(image !== undefined ? { image } : {}),
     build(opts: TestOptions, nodes) {
-      const kinds = opts.nemesis.filter(isFaultKind) as FaultKind[];
       const system = systemOf(config, opts.variant, baseDir, image);
       return {
         system,
         client: config.client,
         generator: config.generator === undefined ? registerOps() : gen(config.generator),
         final: config.final === undefined ? (config.generator === undefined ? eachThread(finalReads()) : undefined) : gen(config.final),
-        nemesis: basicNemesis(kinds, { port: system.port, ...(system.primary ? { primary: system.primary } : {}) }),
-        nemesisGenerator: faultCycle(kinds, nodes, opts.nemesisInterval, { primary: system.primary !== undefined }),
-        heal: healAll(kinds),
+        faults: faults(opts.nemesis, {
+          nodes,
+          interval: opts.nemesisInterval,
+          overlap: opts.faultsOverlap,
+          port: system.port,
+          primary: system.primary,
+        }),
       };
     },
     checker(opts: TestOptions): Checker {

@@ -4,7 +4,7 @@
  * instead of a crash halfway through a run.
  */
 import { UsageError } from '../core/errors.js';
-import { FAULT_KINDS } from '../nemesis/schedule.js';
+import { FAULT_KINDS } from '../nemesis/registry.js';
 import type { WorkloadConfig } from './workload-config.js';
 
 type Obj = Record<string, unknown>;

@@ -6,7 +6,7 @@
 import type { Checker } from '../checkers/checker.js';
 import type { Client } from '../clients/client.js';
 import type { GenLike } from '../core/generator/core.js';
-import type { FaultKind } from '../nemesis/schedule.js';
+import type { FaultKind } from '../nemesis/registry.js';
 
 /** What a node's command line and environment may refer to. */
 export interface LaunchContext {

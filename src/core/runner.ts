@@ -4,26 +4,58 @@
  * the generator for ops, invokes them, records invocation and completion in the history
  * and feeds both back to the generator.
  *
+ * A runner is opened once per test (one client per thread) and may run several generators
+ * one after another — the main phase, then healing and final reads — with the same
+ * workers, so a process that went `info` in one phase stays retired in the next.
+ *
  * Ordering guarantee: a completion is appended to the history (synchronously, on disk)
  * in the same turn of the event loop in which the client call returns, and the thread is
  * only offered to the generator again after that — so the file is never behind the test.
+ *
+ * The runner knows clients and the nemesis only by the small interfaces below (the
+ * clients/ and nemesis/ contracts satisfy them): core stands on nothing above it.
  */
 import { setMaxListeners } from 'node:events';
-import type { Client, ClientResult } from '../clients/client.js';
-import type { Nemesis } from '../nemesis/nemesis.js';
 import type { GenContext, Generator, PlannedOp } from './generator/types.js';
 import type { HistoryWriter } from './history-writer.js';
 import type { Op, ProcessId, Thread } from './op.js';
 import type { Rng } from './rng.js';
-import type { TestRuntime } from './test.js';
 
-export interface RunnerOptions {
-  test: TestRuntime;
-  generator: Generator;
+/** How an invoked op ended. */
+export interface Completion {
+  type: 'ok' | 'fail' | 'info';
+  value: unknown;
+  error?: string;
+}
+
+/** What the runner needs of the test it runs (a TestRuntime has all of it). */
+export interface RunnerTest {
+  readonly cluster: { readonly nodes: readonly string[] };
+  readonly log: { info(obj: object): void };
+  /** Nanoseconds since the test began (monotonic). */
+  now(): number;
+}
+
+/** A client template: opened once per client thread, bound to that thread's node. */
+export interface RunnerClient<T> {
+  open(test: T, node: string): Promise<OpenRunnerClient<T>>;
+}
+
+export interface OpenRunnerClient<T> {
+  invoke(test: T, op: { f: string; value: unknown; process: number }, signal: AbortSignal): Promise<Completion>;
+  close(test: T): Promise<void>;
+}
+
+export interface RunnerNemesis<T> {
+  invoke(test: T, op: { f: string; value: unknown }): Promise<Completion>;
+}
+
+export interface RunnerOptions<T extends RunnerTest> {
+  test: T;
   rng: Rng;
   /** A client template; the runner opens one per thread on `nodes[thread % nodes.length]`. */
-  client: Client;
-  nemesis: Nemesis;
+  client: RunnerClient<T>;
+  nemesis: RunnerNemesis<T>;
   history: HistoryWriter;
   concurrency: number;
   opTimeoutMs: number;
@@ -41,23 +73,39 @@ export interface RunnerResult {
   interrupted: boolean;
 }
 
-interface Completion {
+/** An opened runner: run generators one after another, then close the clients. */
+export interface Runner {
+  run(generator: Generator): Promise<RunnerResult>;
+  close(): Promise<void>;
+}
+
+interface Completed {
   thread: Thread;
   op: Op;
   /** Not in the history: a sleep or log op, fed to the generator only. */
   special: boolean;
 }
 
-export async function runGenerator(o: RunnerOptions): Promise<RunnerResult> {
+/** Opens one client per thread and runs `generator` to exhaustion (or interruption). */
+export async function runGenerator<T extends RunnerTest>(o: RunnerOptions<T> & { generator: Generator }): Promise<RunnerResult> {
+  const runner = await openRunner(o);
+  try {
+    return await runner.run(o.generator);
+  } finally {
+    await runner.close();
+  }
+}
+
+export async function openRunner<T extends RunnerTest>(o: RunnerOptions<T>): Promise<Runner> {
   const { test, history, concurrency } = o;
   const nodes = test.cluster.nodes;
   const threads: Thread[] = [...Array.from({ length: concurrency }, (_, i) => i), 'nemesis'];
   const workers = new Map<Thread, ProcessId>(threads.map((t) => [t, t]));
   const busy = new Set<Thread>();
-  const clients = new Map<number, Client>();
+  const clients = new Map<number, OpenRunnerClient<T>>();
   for (let t = 0; t < concurrency; t++) clients.set(t, await o.client.open(test, nodes[t % nodes.length]!));
 
-  const queue: Completion[] = [];
+  const queue: Completed[] = [];
   let wake: (() => void) | undefined;
   const notify = () => {
     wake?.();
@@ -69,7 +117,7 @@ export async function runGenerator(o: RunnerOptions): Promise<RunnerResult> {
   o.signal?.addEventListener('abort', notify, { once: true });
   const inflight = new Set<Promise<void>>();
 
-  let gen: Generator | null = o.generator;
+  let gen: Generator | null = null;
   let rng = o.rng;
   const ctx = (): GenContext => ({
     time: test.now(),
@@ -166,23 +214,23 @@ export async function runGenerator(o: RunnerOptions): Promise<RunnerResult> {
     void p.finally(() => inflight.delete(p));
   };
 
-  const execute = async (thread: Thread, planned: PlannedOp): Promise<ClientResult> => {
+  const execute = async (thread: Thread, planned: PlannedOp): Promise<Completion> => {
     const timeoutMs = thread === 'nemesis' ? (o.nemesisTimeoutMs ?? 60_000) : o.opTimeoutMs;
     const ac = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const onAbort = () => ac.abort(new Error('interrupted'));
     o.signal?.addEventListener('abort', onAbort, { once: true });
-    const timeout = new Promise<ClientResult>((resolve) => {
+    const timeout = new Promise<Completion>((resolve) => {
       timer = setTimeout(() => {
         ac.abort(new Error('timeout'));
         resolve({ type: 'info', value: planned.value, error: `timeout after ${timeoutMs} ms` });
       }, timeoutMs);
     });
-    const attempt = (async (): Promise<ClientResult> => {
+    const attempt = (async (): Promise<Completion> => {
       if (thread === 'nemesis') return o.nemesis.invoke(test, { f: planned.f, value: planned.value });
       const client = clients.get(thread as number)!;
       return client.invoke(test, { f: planned.f, value: planned.value, process: planned.process as number }, ac.signal);
-    })().catch((e: unknown): ClientResult => ({
+    })().catch((e: unknown): Completion => ({
       type: 'info',
       value: planned.value,
       error: ac.signal.aborted ? String((ac.signal.reason as Error)?.message ?? 'aborted') : e instanceof Error ? e.message : String(e),
@@ -195,38 +243,49 @@ export async function runGenerator(o: RunnerOptions): Promise<RunnerResult> {
     }
   };
 
-  while (!aborted()) {
-    drain();
-    if (!gen) break;
-    const step = gen.op(ctx());
-    if (step === null) {
-      gen = null;
-      break;
-    }
-    if (step === 'pending') {
-      if (busy.size === 0 && queue.length === 0) {
-        // Nothing can ever wake us: a generator bug, reported instead of hanging the run.
-        throw new Error(`generator is waiting with nothing in flight (busy threads: ${[...busy].join(',') || 'none'}; free: ${ctx().free.join(',')})`);
+  const run = async (generator: Generator): Promise<RunnerResult> => {
+    gen = generator;
+    while (!aborted()) {
+      drain();
+      if (!gen) break;
+      const step: ReturnType<Generator['op']> = gen.op(ctx());
+      if (step === null) {
+        gen = null;
+        break;
       }
-      await waitForEvent();
-      continue;
+      if (step === 'pending') {
+        if (busy.size === 0 && queue.length === 0) {
+          // Nothing can ever wake us: a generator bug, reported instead of hanging the run.
+          throw new Error(`generator is waiting with nothing in flight (busy threads: ${[...busy].join(',') || 'none'}; free: ${ctx().free.join(',')})`);
+        }
+        await waitForEvent();
+        continue;
+      }
+      const delayMs = (step.op.time - test.now()) / 1e6;
+      if (delayMs > 0.5) {
+        // Re-ask after the wait: a completion arriving meanwhile may change the answer.
+        await waitForEvent(delayMs);
+        continue;
+      }
+      gen = step.gen;
+      rng = step.rng;
+      dispatch(step.op);
     }
-    const delayMs = (step.op.time - test.now()) / 1e6;
-    if (delayMs > 0.5) {
-      // Re-ask after the wait: a completion arriving meanwhile may change the answer.
-      await waitForEvent(delayMs);
-      continue;
-    }
-    gen = step.gen;
-    rng = step.rng;
-    dispatch(step.op);
-  }
 
-  // Let what is in flight finish (or, when interrupted, give it a short grace).
-  const all = Promise.all([...inflight]);
-  if (aborted()) await Promise.race([all, new Promise((r) => setTimeout(r, o.graceMs ?? 2000))]);
-  else await all;
-  drain();
-  for (const c of clients.values()) await c.close(test).catch(() => undefined);
-  return { ops: history.count, interrupted: aborted() };
+    // Let what is in flight finish (or, when interrupted, give it a short grace).
+    const all = Promise.all([...inflight]);
+    if (aborted()) await Promise.race([all, new Promise((r) => setTimeout(r, o.graceMs ?? 2000))]);
+    else await all;
+    drain();
+    gen = null;
+    return { ops: history.count, interrupted: aborted() };
+  };
+
+  return {
+    run,
+    async close() {
+      for (const c of clients.values()) await c.close(test).catch(() => undefined);
+      clients.clear();
+    },
+  };
 }

@@ -1,11 +1,17 @@
 /**
- * What a running test looks like to clients, the nemesis and the runner: the cluster,
- * the options it runs with, its clock and its log.
+ * The options of a test, as data: what every layer may read about the test it is part of
+ * (the run layer's option table, src/run/options/, says how each is given, checked and
+ * documented). Options a workload or a backend declares for itself (etcd's `reads`, …)
+ * are carried in the same object under their own keys; read them through the declared
+ * option (`option.get(opts)`), not by name.
  */
-import type { Logger } from 'pino';
-import type { Cluster } from '../cluster/cluster.js';
-import type { ScheduledFault } from '../nemesis/fixed-schedule.js';
-import type { ReadMode } from './options.js';
+
+/** One fault op at `at` seconds after the main phase starts (a replay, a fast-check schedule). */
+export interface ScheduledFault {
+  at: number;
+  f: string;
+  value: unknown;
+}
 
 export interface TestOptions {
   workload: string;
@@ -21,9 +27,10 @@ export interface TestOptions {
   nemesis: string[];
   /** Seconds between faults (a fault lasts about as long). */
   nemesisInterval: number;
-  backend: 'local' | 'docker';
-  /** Read mode, for workloads that have several (see Workload.reads). */
-  reads?: ReadMode;
+  /** Faults of different kinds may be in force at once (each kind on its own cycle). */
+  faultsOverlap: boolean;
+  /** Where the nodes run: a backend's name (local, docker, …). */
+  backend: string;
   /** Per-op timeout in milliseconds: an op still running then is recorded as info. */
   opTimeoutMs: number;
   /** Seconds to let the system recover after healing, before final reads. */
@@ -35,14 +42,4 @@ export interface TestOptions {
    * nemesis generator would draw. Times are seconds into the main phase.
    */
   schedule?: ScheduledFault[];
-}
-
-export interface TestRuntime {
-  readonly runId: string;
-  readonly runDir: string;
-  readonly options: TestOptions;
-  readonly cluster: Cluster;
-  readonly log: Logger;
-  /** Nanoseconds since the test began (monotonic). */
-  now(): number;
 }

@@ -1,11 +1,15 @@
 /**
- * Bandwidth limits with `tc tbf` on a node's interface (this kernel has tbf and htb but no
- * netem). The limit applies to everything the node sends: a slow link, as a congested or
- * cross-region replica sees it.
+ * Fault package `bandwidth`: a node's outgoing link limited to 64 kbit–1 mbit with `tc tbf`
+ * on its interface (this kernel has tbf and htb but no netem). The limit applies to
+ * everything the node sends: a slow link, as a congested or cross-region replica sees it.
  */
-import type { TestRuntime } from '../core/test.js';
+import type { TestRuntime } from '../cluster/test-runtime.js';
 import type { FaultOp, FaultResult, Nemesis } from './nemesis.js';
-import { resolveTargets } from './targets.js';
+import { defineFaultPackage, describeTargets } from './package.js';
+import { pickTargets, resolveTargets } from './targets.js';
+
+const START = 'start-bandwidth';
+const STOP = 'stop-bandwidth';
 
 export interface BandwidthValue {
   nodes: string[] | 'all';
@@ -15,15 +19,15 @@ export interface BandwidthValue {
 
 const DEVICE = 'eth0';
 
-export class BandwidthNemesis implements Nemesis {
-  readonly fs = ['start-bandwidth', 'stop-bandwidth'] as const;
+class BandwidthNemesis implements Nemesis {
+  readonly fs = [START, STOP] as const;
   private readonly limited = new Set<string>();
 
   async setup(): Promise<void> {}
 
   async invoke(test: TestRuntime, op: FaultOp): Promise<FaultResult> {
     await this.heal(test);
-    if (op.f === 'stop-bandwidth') return { type: 'ok', value: 'healed' };
+    if (op.f === STOP) return { type: 'ok', value: 'healed' };
     const v = op.value as BandwidthValue;
     if (!/^\d+(bit|kbit|mbit|gbit)$/.test(v.rate)) return { type: 'info', value: op.value, error: `bad rate ${v.rate}` };
     const targets = await resolveTargets(v.nodes, test.cluster);
@@ -47,3 +51,21 @@ export class BandwidthNemesis implements Nemesis {
     await this.heal(test);
   }
 }
+
+export const bandwidth = defineFaultPackage({
+  kind: 'bandwidth',
+  summary: 'a node\'s outgoing link limited to 64 kbit–1 mbit',
+  mechanism: '`tc tbf` (this kernel has no netem)',
+  startFs: [START],
+  stopFs: [STOP],
+  needs: { hostTools: [{ name: 'tc', apt: 'iproute2' }] },
+  colour: 'degraded',
+  draw(nodes, rng) {
+    const [spec, r1] = rng.pick(['one', 'minority', 'all'] as const);
+    const [rate] = r1.pick(['64kbit', '256kbit', '1mbit']);
+    return { f: START, value: { nodes: pickTargets(spec, nodes, r1), rate } };
+  },
+  stop: () => ({ f: STOP, value: null }),
+  nemesis: () => new BandwidthNemesis(),
+  describe: (_f, value) => describeTargets('bandwidth', value),
+});

@@ -82,7 +82,36 @@ export function visible(g: Grudge, node: string, nodes: readonly string[]): stri
   return nodes.filter((n) => !dropped.has(n));
 }
 
-/** A short human description: "n1,n2 | n3,n4,n5". */
-export function describeComponents(components: readonly (readonly string[])[]): string {
-  return components.map((c) => c.join(',')).join(' | ');
+/**
+ * A grudge in words — the one way partitions are described (progress line, report):
+ * a complete cut as its sides, "n1,n2 | n3,n4,n5"; any other grudge as who drops whom,
+ * nodes with the same drops grouped, "n2,n4,n5 x n1,n3". Undefined when `g` is not a
+ * grudge (node -> list of nodes).
+ */
+export function describeGrudge(g: Readonly<Record<string, unknown>>): string | undefined {
+  const groups = new Map<string, string[]>();
+  for (const [node, drops] of Object.entries(g)) {
+    if (!Array.isArray(drops) || !drops.every((d) => typeof d === 'string')) return undefined;
+    const key = [...(drops as string[])].sort().join(',');
+    groups.set(key, [...(groups.get(key) ?? []), node]);
+  }
+  const dropping = [...groups].filter(([key]) => key !== '');
+  if (dropping.length === 0) return '';
+  // Complete: every group drops exactly everyone outside it, and nobody is left out.
+  const all = new Set([...groups.values()].flat());
+  const complete = dropping.length > 1 && groups.size === dropping.length && dropping.every(([key, members]) => {
+    const outside = [...all].filter((n) => !members.includes(n)).sort().join(',');
+    return key === outside;
+  });
+  const sortNodes = (xs: readonly string[]) => [...xs].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  if (complete) {
+    const sides = dropping.map(([, members]) => sortNodes(members));
+    sides.sort((a, b) => a.length - b.length || a[0]!.localeCompare(b[0]!, 'en', { numeric: true }));
+    return sides.map((s) => s.join(',')).join(' | ');
+  }
+  return dropping
+    .map(([key, members]) => [sortNodes(members), sortNodes(key.split(','))] as const)
+    .sort((a, b) => a[0][0]!.localeCompare(b[0][0]!, 'en', { numeric: true }))
+    .map(([members, drops]) => `${members.join(',')} x ${drops.join(',')}`)
+    .join('; ');
 }

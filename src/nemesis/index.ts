@@ -1,6 +1,8 @@
-/** The nemesis as a library: fault kinds, partition shapes, schedules and executors. */
-export { basicNemesis, type BasicNemesisOptions } from './basic.js';
+/** The nemesis as a library: fault packages and their registry, schedules and executors. */
+export { faults, type FaultOptions, type FaultPlan } from './faults.js';
+export { FAULT_KINDS, FAULT_PACKAGES, faultPackage, isFaultKind, kindsOf, type FaultKind } from './registry.js';
+export { defineFaultPackage, type DrawOptions, type FaultNeeds, type FaultPackage, type NemesisOptions } from './package.js';
 export { composeNemeses, type FaultOp, type FaultResult, type Nemesis } from './nemesis.js';
-export { FAULT_KINDS, PARTITION_SHAPES, faultCycle, healAll, startFault, stopFault, type FaultKind, type PartitionShape } from './schedule.js';
-export { bridge, completeGrudge, halves, isolate, majoritiesRing, oneWay, type Grudge } from './grudge.js';
-export { fixedSchedule, kindsOf, type ScheduledFault } from './fixed-schedule.js';
+export { PARTITION_SHAPES, partitionOp, type PartitionShape } from './partition.js';
+export { bridge, completeGrudge, describeGrudge, halves, isolate, majoritiesRing, oneWay, type Grudge } from './grudge.js';
+export { fixedSchedule } from './fixed-schedule.js';

@@ -1,21 +1,26 @@
 /**
- * Latency, jitter and connection resets between nodes, through a userspace TCP proxy
+ * Fault package `latency`: 20–300 ms delay with jitter, and some connections reset, on
+ * peers' connections into a node (often the primary), through a userspace TCP proxy
  * (latency-proxy.ts) in each target node's namespace: iptables NAT there sends the peers'
  * new connections to the node's service port into the proxy. Established connections would
  * bypass NAT, so they are killed (`ss -K`) and the peers reconnect through the proxy.
- * Clients of the harness are never redirected.
+ * Clients of the harness are never redirected. Needs the service port (the workload gives
+ * it to `faults()`) and a backend that can start helpers in a node's namespace.
  */
 import net from 'node:net';
 import type { HelperProcess } from '../cluster/cluster.js';
+import type { TestRuntime } from '../cluster/test-runtime.js';
 import { compiled } from '../core/paths.js';
-import type { TestRuntime } from '../core/test.js';
+import { ensureChain, ipt, IPTABLES } from './iptables.js';
 import type { FaultOp, FaultResult, Nemesis } from './nemesis.js';
-import { ensureChain, ipt } from './partition.js';
-import { resolveTargets, type PrimaryResolver } from './targets.js';
+import { defineFaultPackage, describeTargets } from './package.js';
+import { pickTargets, resolveTargets, type PrimaryResolver } from './targets.js';
 
 export const LATENCY_CHAIN = 'FAULTLINE-LAT';
 /** Where the proxy listens inside a node's namespace. */
 export const PROXY_PORT = 24000;
+const START = 'start-latency';
+const STOP = 'stop-latency';
 
 export interface LatencyValue {
   nodes: string[] | 'all' | 'primary';
@@ -47,8 +52,8 @@ async function waitListening(host: string, port: number, timeoutMs = 5000): Prom
   throw new Error(`latency proxy at ${host}:${port} did not come up`);
 }
 
-export class LatencyNemesis implements Nemesis {
-  readonly fs = ['start-latency', 'stop-latency'] as const;
+class LatencyNemesis implements Nemesis {
+  readonly fs = [START, STOP] as const;
   private readonly proxies = new Map<string, HelperProcess>();
 
   /** `port` is the service port inside each node (SystemSpec.port). */
@@ -64,7 +69,7 @@ export class LatencyNemesis implements Nemesis {
 
   async invoke(test: TestRuntime, op: FaultOp): Promise<FaultResult> {
     await this.heal(test);
-    if (op.f === 'stop-latency') return { type: 'ok', value: 'healed' };
+    if (op.f === STOP) return { type: 'ok', value: 'healed' };
     const v = op.value as LatencyValue;
     const targets = await resolveTargets(v.nodes, test.cluster, this.primary);
     const proxyJs = compiled('src/nemesis/latency-proxy.ts');
@@ -105,3 +110,27 @@ export class LatencyNemesis implements Nemesis {
     await this.heal(test);
   }
 }
+
+export const latency = defineFaultPackage({
+  kind: 'latency',
+  summary: '20–300 ms delay with jitter on peers\' connections into a node (often the primary), some connections reset',
+  mechanism: 'a userspace TCP proxy in the node\'s namespace; iptables NAT redirects peers\' new connections into it and `ss -K` makes established ones reconnect through it',
+  startFs: [START],
+  stopFs: [STOP],
+  needs: { hostTools: [IPTABLES, { name: 'ss', apt: 'iproute2' }], netfilterTables: ['nat'], spawnNet: true, servicePort: true, primary: true },
+  colour: 'degraded',
+  draw(nodes, rng, o) {
+    // Slowing the primary's inbound links is what hurts a primary-based design most.
+    const [spec, r1] = rng.pick(o.primary ? (['one', 'minority', 'all', 'primary'] as const) : (['one', 'minority', 'all'] as const));
+    const [delay, r2] = r1.uniform(20, 300);
+    const [jitter, r3] = r2.uniform(0, delay / 2);
+    const [resetProbability] = r3.pick([0, 0, 0.05, 0.2]);
+    return { f: START, value: { nodes: pickTargets(spec, nodes, r1), delayMs: Math.round(delay), jitterMs: Math.round(jitter), resetProbability } };
+  },
+  stop: () => ({ f: STOP, value: null }),
+  nemesis(o) {
+    if (o.port === undefined) throw new Error('latency faults need the service port (faults() option port)');
+    return new LatencyNemesis(o.port, o.primary);
+  },
+  describe: (_f, value) => describeTargets('latency', value),
+});

@@ -1,15 +1,19 @@
 /**
- * Packet loss between nodes: each target node drops a random share of the packets it
- * receives from its peers (iptables `statistic --mode random`), in a chain of its own so
- * healing a partition does not end the loss and vice versa. Traffic from the harness is
- * never dropped: clients measure the system, not the test's own link.
+ * Fault package `loss`: packet loss between nodes. Each target node drops a random share
+ * (10–50 %) of the packets it receives from its peers (iptables `statistic --mode
+ * random`), in a chain of its own (FAULTLINE-LOSS) so healing a partition does not end the
+ * loss and vice versa. Traffic from the harness is never dropped: clients measure the
+ * system, not the test's own link.
  */
-import type { TestRuntime } from '../core/test.js';
+import type { TestRuntime } from '../cluster/test-runtime.js';
+import { ensureChain, ipt, IPTABLES } from './iptables.js';
 import type { FaultOp, FaultResult, Nemesis } from './nemesis.js';
-import { ensureChain, ipt } from './partition.js';
-import { resolveTargets } from './targets.js';
+import { defineFaultPackage, describeTargets, round3 } from './package.js';
+import { pickTargets, resolveTargets } from './targets.js';
 
 export const LOSS_CHAIN = 'FAULTLINE-LOSS';
+const START = 'start-loss';
+const STOP = 'stop-loss';
 
 export interface LossValue {
   nodes: string[] | 'all';
@@ -17,8 +21,8 @@ export interface LossValue {
   probability: number;
 }
 
-export class LossNemesis implements Nemesis {
-  readonly fs = ['start-loss', 'stop-loss'] as const;
+class LossNemesis implements Nemesis {
+  readonly fs = [START, STOP] as const;
 
   async setup(test: TestRuntime): Promise<void> {
     await Promise.all(test.cluster.nodes.map((n) => ensureChain(test, n, LOSS_CHAIN)));
@@ -26,7 +30,7 @@ export class LossNemesis implements Nemesis {
 
   async invoke(test: TestRuntime, op: FaultOp): Promise<FaultResult> {
     await this.heal(test);
-    if (op.f === 'stop-loss') return { type: 'ok', value: 'healed' };
+    if (op.f === STOP) return { type: 'ok', value: 'healed' };
     const v = op.value as LossValue;
     const p = Number(v.probability);
     if (!(p > 0 && p <= 1)) return { type: 'info', value: op.value, error: `loss probability must be in (0, 1], got ${v.probability}` };
@@ -49,3 +53,21 @@ export class LossNemesis implements Nemesis {
     await this.heal(test);
   }
 }
+
+export const loss = defineFaultPackage({
+  kind: 'loss',
+  summary: '10–50 % of packets from peers dropped at one node, a minority or all',
+  mechanism: 'iptables `statistic --mode random` (chain `FAULTLINE-LOSS`)',
+  startFs: [START],
+  stopFs: [STOP],
+  needs: { hostTools: [IPTABLES] },
+  colour: 'degraded',
+  draw(nodes, rng) {
+    const [spec, r1] = rng.pick(['one', 'minority', 'all'] as const);
+    const [p] = r1.uniform(0.1, 0.5);
+    return { f: START, value: { nodes: pickTargets(spec, nodes, r1), probability: round3(p) } };
+  },
+  stop: () => ({ f: STOP, value: null }),
+  nemesis: () => new LossNemesis(),
+  describe: (_f, value) => describeTargets('loss', value),
+});

@@ -3,7 +3,7 @@
  * generator decides what and when (so a seed reproduces the schedule), the nemesis only
  * carries them out. Teardown always heals.
  */
-import type { TestRuntime } from '../core/test.js';
+import type { TestRuntime } from '../cluster/test-runtime.js';
 
 export interface FaultOp {
   f: string;

@@ -1,34 +1,58 @@
 /**
- * Carries out partitions with iptables inside each node's network namespace: node A
- * drops packets whose source is B for every B in A's grudge. Only node-to-node traffic is
- * filtered; the harness' clients keep reaching every node (as Jepsen's control node does).
+ * Fault package `partition`: nodes stop hearing each other. A start op draws a shape
+ * (random halves, one node isolated, the primary isolated, majorities ring, bridge,
+ * one-way) as a grudge — for each node, whose packets it drops (grudge.ts) — and the
+ * nemesis installs it with iptables DROP rules by source address inside each node's
+ * network namespace (chain FAULTLINE). Only node-to-node traffic is filtered; the
+ * harness' clients keep reaching every node, as Jepsen's control node does.
  *
- * Op values: `{shape, grudge}` (drawn by the generator), `{shape: "primary"}` (the
- * primary is looked up when the fault runs), or a bare grudge. The completion records the
- * grudge actually applied.
+ * Op values: `{shape, grudge}` (drawn), `{shape: "primary"}` (the primary is looked up when
+ * the fault runs), or a bare grudge. The completion records the grudge actually applied.
  */
-import type { TestRuntime } from '../core/test.js';
-import { isolate, type Grudge } from './grudge.js';
+import type { TestRuntime } from '../cluster/test-runtime.js';
+import type { OpTemplate } from '../core/generator/types.js';
+import type { Rng } from '../core/rng.js';
+import { bridge, completeGrudge, describeGrudge, halves, isolate, majoritiesRing, oneWay, type Grudge } from './grudge.js';
+import { ensureChain, ipt, IPTABLES } from './iptables.js';
 import type { FaultOp, FaultResult, Nemesis } from './nemesis.js';
+import { defineFaultPackage, type DrawOptions } from './package.js';
 import type { PrimaryResolver } from './targets.js';
 
 /** iptables chain we own, so healing never touches anyone else's rules. */
 export const PARTITION_CHAIN = 'FAULTLINE';
 
-export async function ipt(test: TestRuntime, node: string, args: string[]): Promise<void> {
-  // -w: wait for the xtables lock instead of failing when two calls race.
-  const r = await test.cluster.netExec(node, ['iptables', '-w', ...args]);
-  if (r.exitCode !== 0) throw new Error(`iptables ${args.join(' ')} on ${node}: ${r.stderr.trim()}`);
+export const PARTITION_SHAPES = ['halves', 'one', 'primary', 'majorities-ring', 'bridge', 'one-way'] as const;
+export type PartitionShape = (typeof PARTITION_SHAPES)[number];
+
+const START = 'start-partition';
+const STOP = 'stop-partition';
+
+/** A partition op of the given shape over the nodes, drawn from `rng`. */
+export function partitionOp(shape: PartitionShape, nodes: readonly string[], rng: Rng): OpTemplate {
+  const [shuffled, r1] = rng.shuffle(nodes);
+  switch (shape) {
+    case 'halves':
+      return { f: START, value: { shape, grudge: completeGrudge(halves(shuffled)) } };
+    case 'one':
+      return { f: START, value: { shape, grudge: isolate(shuffled[0]!, nodes) } };
+    case 'primary':
+      return { f: START, value: { shape } };
+    case 'majorities-ring':
+      return { f: START, value: { shape, grudge: majoritiesRing(shuffled) } };
+    case 'bridge':
+      return { f: START, value: { shape, grudge: bridge(shuffled) } };
+    case 'one-way': {
+      const [a, b] = halves(shuffled);
+      // Either the minority goes deaf to the majority or the other way round.
+      const [flip] = r1.bool();
+      return { f: START, value: { shape, grudge: flip ? oneWay(a, b) : oneWay(b, a) } };
+    }
+  }
 }
 
-/**
- * Creates `chain` in the node's `table` and jumps to it from `hook` (filter/INPUT by
- * default); idempotent, since a restarted container's namespace comes without it.
- */
-export async function ensureChain(test: TestRuntime, node: string, chain: string, table = 'filter', hook = 'INPUT'): Promise<void> {
-  await test.cluster.netExec(node, ['iptables', '-w', '-t', table, '-N', chain]);
-  const has = await test.cluster.netExec(node, ['iptables', '-w', '-t', table, '-C', hook, '-j', chain]);
-  if (has.exitCode !== 0) await ipt(test, node, ['-t', table, '-I', hook, '1', '-j', chain]);
+/** Shapes that make sense for this many nodes (a ring or bridge needs at least 3). */
+function shapesFor(nodes: readonly string[], o: DrawOptions): PartitionShape[] {
+  return PARTITION_SHAPES.filter((s) => (s !== 'primary' || o.primary) && (nodes.length >= 3 || s === 'halves' || s === 'one') && (o.shapes?.includes(s) ?? true));
 }
 
 interface PartitionValue {
@@ -36,9 +60,8 @@ interface PartitionValue {
   grudge?: Grudge;
 }
 
-export class PartitionNemesis implements Nemesis {
-  readonly fs = ['start-partition', 'stop-partition'] as const;
-  private active: Grudge | undefined;
+class PartitionNemesis implements Nemesis {
+  readonly fs = [START, STOP] as const;
 
   constructor(private readonly primary?: PrimaryResolver) {}
 
@@ -48,7 +71,7 @@ export class PartitionNemesis implements Nemesis {
   }
 
   async invoke(test: TestRuntime, op: FaultOp): Promise<FaultResult> {
-    if (op.f === 'stop-partition') {
+    if (op.f === STOP) {
       await this.heal(test);
       return { type: 'ok', value: 'healed' };
     }
@@ -64,32 +87,50 @@ export class PartitionNemesis implements Nemesis {
       if (!v.grudge) shape = 'custom';
     }
     await this.heal(test);
-    await this.apply(test, grudge);
-    this.active = grudge;
-    return { type: 'ok', value: { shape, grudge } };
-  }
-
-  /** Re-applies the grudge in force to one node (after its namespace was recreated). */
-  async reapply(test: TestRuntime, node: string): Promise<void> {
-    await ensureChain(test, node, PARTITION_CHAIN);
-    const from = this.active?.[node];
-    if (from) for (const src of from) await ipt(test, node, ['-A', PARTITION_CHAIN, '-s', test.cluster.ip(src), '-j', 'DROP']);
-  }
-
-  private async apply(test: TestRuntime, grudge: Grudge): Promise<void> {
     await Promise.all(
       Object.entries(grudge).map(async ([node, from]) => {
         for (const src of from) await ipt(test, node, ['-A', PARTITION_CHAIN, '-s', test.cluster.ip(src), '-j', 'DROP']);
       }),
     );
+    return { type: 'ok', value: { shape, grudge } };
   }
 
   private async heal(test: TestRuntime): Promise<void> {
     await Promise.all(test.cluster.nodes.map((n) => ipt(test, n, ['-F', PARTITION_CHAIN])));
-    this.active = undefined;
   }
 
   async teardown(test: TestRuntime): Promise<void> {
     await this.heal(test);
   }
 }
+
+export const partition = defineFaultPackage({
+  kind: 'partition',
+  summary:
+    'a shape drawn at random: random halves, one node isolated, the primary isolated (where the system names one), majorities ring (every node sees a majority, no two the same), bridge (two halves joined by one node), one-way (one side stops hearing the other)',
+  mechanism: 'iptables `DROP` rules by source address in each node\'s network namespace (chain `FAULTLINE`)',
+  startFs: [START],
+  stopFs: [STOP],
+  needs: { hostTools: [IPTABLES], primary: true },
+  colour: 'cut',
+  draw(nodes, rng, o) {
+    const [shape, r] = rng.pick(shapesFor(nodes, o));
+    return partitionOp(shape, nodes, r);
+  },
+  stop: () => ({ f: STOP, value: null }),
+  nemesis: (o) => new PartitionNemesis(o.primary),
+  aimed(nodes, all) {
+    const rest = all.filter((n) => !nodes.includes(n));
+    return { start: { f: START, value: { shape: 'custom', grudge: completeGrudge([[...nodes], rest]) } }, stop: { f: STOP, value: null } };
+  },
+  describe(_f, value) {
+    const v = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    if (!v) return 'partition';
+    // Either { shape, grudge? } or a bare grudge.
+    const shape = typeof v.shape === 'string' && v.shape !== 'custom' ? v.shape : undefined;
+    const grudge = typeof v.grudge === 'object' && v.grudge !== null ? v.grudge : typeof v.shape === 'string' ? undefined : v;
+    const sides = grudge ? describeGrudge(grudge as Record<string, unknown>) : undefined;
+    const text = ['partition', shape, sides].filter((x) => x !== undefined && x !== '').join(' ');
+    return text.length > 70 ? text.slice(0, 70) + '…' : text;
+  },
+});

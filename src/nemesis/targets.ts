@@ -21,6 +21,12 @@ export function pickTargets(spec: TargetSpec, nodes: readonly string[], rng: Rng
   return shuffled.slice(0, count).sort();
 }
 
+/** Targets of a process fault (kill, pause): a spec drawn from those the system allows, then its nodes. */
+export function drawProcessTargets(nodes: readonly string[], rng: Rng, o: { primary: boolean }): Targets {
+  const [spec, r] = rng.pick(TARGET_SPECS.filter((t) => t !== 'primary' || o.primary));
+  return pickTargets(spec, nodes, r);
+}
+
 /** Finds the system's current primary, if it has one (see SystemSpec.primary). */
 export type PrimaryResolver = (cluster: Cluster) => Promise<string | undefined>;
 

@@ -13,7 +13,8 @@ const LEFT = 60;
 const RIGHT = 16;
 const BOTTOM = 34;
 const LABEL_ROW = 13;
-const MAX_LABEL_ROWS = 3;
+/** Label rows above a plot; overlapping faults of several kinds need a row each. */
+const MIN_LABEL_ROWS = 3;
 /** Rough width of one character of the 10px label font, to keep labels apart. */
 const CHAR_PX = 6;
 
@@ -24,21 +25,21 @@ export interface Area {
   bottom: number;
 }
 
-/** Known fault kinds get their own colour; anything else shares one. */
-export function faultClass(kind: string): string {
-  if (['partition', 'kill', 'pause', 'clock'].includes(kind)) return `fk-${kind}`;
-  // Degraded network, in one colour: they hurt in the same way (slow or lost packets).
-  if (['loss', 'bandwidth', 'latency'].includes(kind)) return 'fk-net';
-  return 'fk-other';
+/** Each fault package names its colour family (nemesis/package.ts); unknown faults share one. */
+function faultClass(w: FaultWindow): string {
+  return `fk-${w.colour ?? 'other'}`;
 }
 
 /** Rows for fault labels so that no two overlap; a label that fits in no row is dropped (its shading and tooltip remain). */
 function labelRows(faults: readonly FaultWindow[], x: Scale): Array<number | undefined> {
   const rowEnds: number[] = [];
+  const maxRows = Math.max(MIN_LABEL_ROWS, new Set(faults.map((w) => w.kind)).size);
   return faults.map((w) => {
     const x0 = x(w.start / 1e9);
-    const width = w.label.length * CHAR_PX + 6;
-    for (let r = 0; r < MAX_LABEL_ROWS; r++) {
+    // A label is as wide as its text or its window, whichever is wider: the tick under it
+    // spans the window, so two overlapping windows never share a row.
+    const width = Math.max(w.label.length * CHAR_PX + 6, x(w.end / 1e9) - x0 + 2);
+    for (let r = 0; r < maxRows; r++) {
       if ((rowEnds[r] ?? -Infinity) < x0) {
         rowEnds[r] = x0 + width;
         return r;
@@ -111,7 +112,7 @@ function faultLayer(faults: readonly FaultWindow[], rows: ReadonlyArray<number |
       const ly = 11 + row * LABEL_ROW;
       label = `<line class="fault-tick" x1="${x0.toFixed(1)}" x2="${x1.toFixed(1)}" y1="${ly + 2}" y2="${ly + 2}"/><text class="fault-label" x="${(x0 + 2).toFixed(1)}" y="${ly}">${esc(w.label)}</text>`;
     }
-    out.push(`<g class="fault ${faultClass(w.kind)}"><title>${esc(tip)}</title><rect x="${x0.toFixed(1)}" y="${area.top}" width="${(x1 - x0).toFixed(1)}" height="${area.bottom - area.top}"/>${label}</g>`);
+    out.push(`<g class="fault ${faultClass(w)}"><title>${esc(tip)}</title><rect x="${x0.toFixed(1)}" y="${area.top}" width="${(x1 - x0).toFixed(1)}" height="${area.bottom - area.top}"/>${label}</g>`);
   });
   return out.join('');
 }
@@ -120,7 +121,7 @@ function faultEdges(faults: readonly FaultWindow[], x: Scale, area: Area): strin
   return faults
     .map((w) => {
       const xs = [x(w.start / 1e9), ...(w.unhealed ? [] : [x(w.end / 1e9)])].filter((v) => v >= area.left && v <= area.right);
-      return `<g class="fault-edge ${faultClass(w.kind)}">${xs.map((v) => `<line x1="${v.toFixed(1)}" x2="${v.toFixed(1)}" y1="${area.top}" y2="${area.bottom}"/>`).join('')}</g>`;
+      return `<g class="fault-edge ${faultClass(w)}">${xs.map((v) => `<line x1="${v.toFixed(1)}" x2="${v.toFixed(1)}" y1="${area.top}" y2="${area.bottom}"/>`).join('')}</g>`;
     })
     .join('');
 }

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { parseCli } from '../core/options.js';
+import { parseCli } from '../core/cli-args.js';
 import { serveReports } from './serve.js';
 
 export const DEFAULT_PORT = 7070;

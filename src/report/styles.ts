@@ -1,6 +1,6 @@
 /** The report's stylesheet, inlined into every page (no external fonts or files). */
 export const STYLES = `
-:root{--ok:#2f6fb3;--fail:#d6336c;--info:#e8890c;--partition:#7048e8;--kill:#495057;--pause:#0ca678;--other:#f59f00;--clock:#1971c2;--net:#a61e4d;--fg:#1d2125;--muted:#667;--line:#dde1e6}
+:root{--ok:#2f6fb3;--fail:#d6336c;--info:#e8890c;--cut:#7048e8;--crash:#495057;--freeze:#0ca678;--other:#f59f00;--time:#1971c2;--degraded:#a61e4d;--fg:#1d2125;--muted:#667;--line:#dde1e6}
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:#f7f8fa}
 main{max-width:1180px;margin:0 auto;padding:0 16px 48px}
@@ -26,11 +26,11 @@ svg text{font:10px system-ui,sans-serif;fill:#444}
 .grid{stroke:#eceef1;stroke-width:1}.frame{fill:none;stroke:#c8cdd3}
 .axis-label{fill:var(--muted)}
 .fault rect{opacity:.13}.fault-edge line{stroke-width:1.2;stroke-dasharray:4 3;opacity:.8}.fault-label{font-weight:600}.fault-tick{stroke-width:3}
-.fk-partition rect{fill:var(--partition)}.fk-partition text{fill:var(--partition)}.fk-partition line{stroke:var(--partition)}
-.fk-kill rect{fill:var(--kill)}.fk-kill text{fill:var(--kill)}.fk-kill line{stroke:var(--kill)}
-.fk-pause rect{fill:var(--pause)}.fk-pause text{fill:var(--pause)}.fk-pause line{stroke:var(--pause)}
-.fk-clock rect{fill:var(--clock)}.fk-clock text{fill:var(--clock)}.fk-clock line{stroke:var(--clock)}
-.fk-net rect{fill:var(--net)}.fk-net text{fill:var(--net)}.fk-net line{stroke:var(--net)}
+.fk-cut rect{fill:var(--cut)}.fk-cut text{fill:var(--cut)}.fk-cut line{stroke:var(--cut)}
+.fk-crash rect{fill:var(--crash)}.fk-crash text{fill:var(--crash)}.fk-crash line{stroke:var(--crash)}
+.fk-freeze rect{fill:var(--freeze)}.fk-freeze text{fill:var(--freeze)}.fk-freeze line{stroke:var(--freeze)}
+.fk-time rect{fill:var(--time)}.fk-time text{fill:var(--time)}.fk-time line{stroke:var(--time)}
+.fk-degraded rect{fill:var(--degraded)}.fk-degraded text{fill:var(--degraded)}.fk-degraded line{stroke:var(--degraded)}
 .fk-other rect{fill:var(--other)}.fk-other text{fill:#b07200}.fk-other line{stroke:var(--other)}
 .pts{fill:none;stroke-width:1.3}
 .pts.s-circle{stroke-width:5;stroke-linecap:round}.pts.s-square{stroke-width:4.5;stroke-linecap:square}

@@ -1,6 +1,6 @@
 /** Writes `report.html` into a run directory and says how big it is and how long it took. */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileNoFollow } from '../core/safe-write.js';
 import { loadRun } from './load-run.js';
 import { renderReport } from './page.js';
 
@@ -16,6 +16,6 @@ export function writeReport(runDir: string): WrittenReport {
   const started = performance.now();
   const html = renderReport(loadRun(runDir));
   const path = join(runDir, REPORT_FILE);
-  writeFileSync(path, html);
+  writeFileNoFollow(path, html);
   return { path, bytes: Buffer.byteLength(html), ms: Math.round(performance.now() - started) };
 }

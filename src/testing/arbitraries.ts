@@ -11,12 +11,14 @@
  */
 import fc from 'fast-check';
 import { nodeNames } from '../cluster/cluster.js';
-import type { ScheduledFault } from '../nemesis/fixed-schedule.js';
-import { completeGrudge } from '../nemesis/grudge.js';
-import type { FaultKind } from '../nemesis/schedule.js';
+import type { ScheduledFault } from '../core/test.js';
+import { kill } from '../nemesis/kill.js';
+import { partition } from '../nemesis/partition.js';
+import { pause } from '../nemesis/pause.js';
+import { faultPackage } from '../nemesis/registry.js';
 
 /** The kinds a schedule draws from by default: the ones every backend and system support. */
-export const SCHEDULE_KINDS = ['partition', 'kill', 'pause'] as const satisfies readonly FaultKind[];
+export const SCHEDULE_KINDS = [partition.kind, kill.kind, pause.kind] as const;
 type ScheduleKind = (typeof SCHEDULE_KINDS)[number];
 
 export interface FaultScheduleOptions {
@@ -52,28 +54,14 @@ export function faultArbitrary(o: FaultScheduleOptions): fc.Arbitrary<Fault> {
   });
 }
 
-/** The ops that carry out one fault: its start, then its undo. */
+/** The ops that carry out one fault: its start, then its undo (the package aims it at the fault's nodes). */
 export function faultOps(fault: Fault, allNodes: readonly string[]): ScheduledFault[] {
-  const end = fault.at + fault.duration;
-  switch (fault.kind) {
-    case 'partition': {
-      const rest = allNodes.filter((n) => !fault.nodes.includes(n));
-      return [
-        { at: fault.at, f: 'start-partition', value: { shape: 'custom', grudge: completeGrudge([fault.nodes, rest]) } },
-        { at: end, f: 'stop-partition', value: null },
-      ];
-    }
-    case 'kill':
-      return [
-        { at: fault.at, f: 'kill', value: fault.nodes },
-        { at: end, f: 'start', value: fault.nodes },
-      ];
-    case 'pause':
-      return [
-        { at: fault.at, f: 'pause', value: fault.nodes },
-        { at: end, f: 'resume', value: fault.nodes },
-      ];
-  }
+  const aimed = faultPackage(fault.kind)?.aimed?.(fault.nodes, allNodes);
+  if (!aimed) throw new RangeError(`fault kind ${fault.kind} cannot be aimed at given nodes`);
+  return [
+    { at: fault.at, f: aimed.start.f, value: aimed.start.value },
+    { at: fault.at + fault.duration, f: aimed.stop.f, value: aimed.stop.value },
+  ];
 }
 
 /** Faults as fast-check values; use `toSchedule` (or `faultSchedule`) to get the ops. */

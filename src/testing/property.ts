@@ -4,7 +4,8 @@
  */
 import fc from 'fast-check';
 import type { TestResult } from '../api/run.js';
-import type { ScheduledFault } from '../nemesis/fixed-schedule.js';
+import type { ScheduledFault } from '../core/test.js';
+import { faultOpRole } from '../nemesis/registry.js';
 import { describeSchedule } from './arbitraries.js';
 
 export interface SchedulePropertyOptions {
@@ -48,7 +49,7 @@ export async function checkScheduleProperty(o: SchedulePropertyOptions): Promise
   const result = results.get(JSON.stringify(schedule));
   // The run itself threw (a harness error, not a verdict): that is the error to report.
   if (!result) throw details.errorInstance instanceof Error ? details.errorInstance : new Error(String(details.errorInstance));
-  const faults = schedule.filter((s) => !['stop-partition', 'start', 'resume'].includes(s.f)).length;
+  const faults = schedule.filter((s) => faultOpRole(s.f)?.role === 'start').length;
   const message = [
     `property failed after ${details.numRuns} run(s), shrunk ${details.numShrinks} time(s) to ${faults} fault(s):`,
     `  schedule: ${describeSchedule(schedule)}`,

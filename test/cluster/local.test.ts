@@ -1,5 +1,5 @@
 /**
- * The local backend and the basic nemesis on a real 3-node careful kv cluster: namespaces,
+ * The local backend and the partition, kill and pause fault packages on a real 3-node careful kv cluster: namespaces,
  * the bridge, iptables partitions, SIGKILL/restart, SIGSTOP/SIGCONT, teardown. Needs root.
  */
 import { execFileSync } from 'node:child_process';
@@ -11,10 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kvRequest } from '../../src/clients/kv-http.js';
 import { LocalCluster } from '../../src/cluster/local.js';
 import { newRunId } from '../../src/cluster/names.js';
-import type { TestOptions, TestRuntime } from '../../src/core/test.js';
-import { KillNemesis, PauseNemesis } from '../../src/nemesis/kill.js';
+import type { TestOptions } from '../../src/core/test.js';
+import type { TestRuntime } from '../../src/cluster/test-runtime.js';
+import { kill } from '../../src/nemesis/kill.js';
+import { pause } from '../../src/nemesis/pause.js';
 import { completeGrudge } from '../../src/nemesis/grudge.js';
-import { PartitionNemesis } from '../../src/nemesis/partition.js';
+import { partition } from '../../src/nemesis/partition.js';
 import { kvSystem } from '../../src/systems/kv/system.js';
 
 const runId = newRunId();
@@ -58,7 +60,7 @@ describe('local cluster backend', () => {
   });
 
   it('partitions node-to-node traffic with iptables while clients still reach every node', async () => {
-    const nem = new PartitionNemesis();
+    const nem = partition.nemesis({});
     await nem.setup(test);
     await nem.invoke(test, { f: 'start-partition', value: completeGrudge([['n1'], ['n2', 'n3']]) });
     const rules = await cluster.netExec('n2', ['iptables', '-S', 'FAULTLINE']);
@@ -77,7 +79,7 @@ describe('local cluster backend', () => {
   });
 
   it('kills with SIGKILL and restarts a node with its data', async () => {
-    const nem = new KillNemesis();
+    const nem = kill.nemesis({});
     await nem.invoke(test, { f: 'kill', value: ['n1'] });
     expect(cluster.isRunning('n1')).toBe(false);
     await expect(call('n1', '/read', { key: 'a' }, 1000)).rejects.toMatchObject({ code: 'connect' });
@@ -88,7 +90,7 @@ describe('local cluster backend', () => {
   });
 
   it('pauses with SIGSTOP (requests hang) and resumes with SIGCONT', async () => {
-    const nem = new PauseNemesis();
+    const nem = pause.nemesis({});
     await nem.invoke(test, { f: 'pause', value: ['n3'] });
     await expect(call('n3', '/read', { key: 'a' }, 500)).rejects.toMatchObject({ code: 'timeout' });
     await nem.teardown(test);

@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpJsonClient } from '../../src/clients/http-json.js';
 import { processClient } from '../../src/clients/process-client.js';
 import type { Cluster } from '../../src/cluster/cluster.js';
-import type { TestOptions, TestRuntime } from '../../src/core/test.js';
+import type { TestOptions } from '../../src/core/test.js';
+import type { TestRuntime } from '../../src/cluster/test-runtime.js';
 import { repoRoot } from '../helpers/cli.js';
 
 let server: http.Server;

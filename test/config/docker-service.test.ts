@@ -8,8 +8,7 @@ import { imageOf } from '../../src/cluster/images/catalog.js';
 import { httpJsonClient } from '../../src/clients/http-json.js';
 import { toWorkload } from '../../src/config/to-workload.js';
 import type { WorkloadConfig } from '../../src/config/workload-config.js';
-import { parseRunArgs } from '../../src/core/options.js';
-import type { TestOptions } from '../../src/core/test.js';
+import { resolveTest } from '../../src/run/resolve.js';
 
 const client = httpJsonClient({ operations: {} });
 const ips = new Map([
@@ -19,7 +18,7 @@ const ips = new Map([
 
 function systemFor(service: WorkloadConfig['service']) {
   const w = toWorkload({ name: 'svc', service, client }, '/repo/svc/faultline.config.ts', '/repo/svc');
-  const opts = { ...parseRunArgs(['svc', '--nemesis', 'none']).options, variant: 'default' } as TestOptions;
+  const { options: opts } = resolveTest({ workload: w, given: new Map([['nemesis', []]]), out: 'reports', quiet: true });
   return w.build(opts, ['n1', 'n2']).system;
 }
 

@@ -15,7 +15,8 @@ import { pairOps, readHistoryFile } from '../../src/core/history-reader.js';
 import { HistoryWriter } from '../../src/core/history-writer.js';
 import { Rng } from '../../src/core/rng.js';
 import { runGenerator } from '../../src/core/runner.js';
-import type { TestOptions, TestRuntime } from '../../src/core/test.js';
+import type { TestOptions } from '../../src/core/test.js';
+import type { TestRuntime } from '../../src/cluster/test-runtime.js';
 import { composeNemeses } from '../../src/nemesis/nemesis.js';
 
 const dirs: string[] = [];

@@ -1,5 +1,5 @@
 /**
- * The Docker backend with the basic nemesis on a real 3-node careful kv cluster: the
+ * The Docker backend with the partition, kill and pause fault packages on a real 3-node careful kv cluster: the
  * network and its subnet, published ports, iptables partitions from the host with nsenter,
  * SIGKILL/restart (rules survive it), pause/resume, log copies, teardown by label.
  */
@@ -12,10 +12,12 @@ import { kvRequest } from '../../src/clients/kv-http.js';
 import { dockerClient } from '../../src/cluster/docker-connect.js';
 import { DockerCluster } from '../../src/cluster/docker.js';
 import { newRunId } from '../../src/cluster/names.js';
-import type { TestOptions, TestRuntime } from '../../src/core/test.js';
+import type { TestOptions } from '../../src/core/test.js';
+import type { TestRuntime } from '../../src/cluster/test-runtime.js';
 import { completeGrudge } from '../../src/nemesis/grudge.js';
-import { KillNemesis, PauseNemesis } from '../../src/nemesis/kill.js';
-import { PartitionNemesis } from '../../src/nemesis/partition.js';
+import { kill } from '../../src/nemesis/kill.js';
+import { pause } from '../../src/nemesis/pause.js';
+import { partition } from '../../src/nemesis/partition.js';
 import { kvSystem } from '../../src/systems/kv/system.js';
 import { requireDocker, skipDocker } from './docker-available.js';
 
@@ -66,7 +68,7 @@ describe.skipIf(skipDocker)('docker cluster backend', () => {
   });
 
   it('partitions node-to-node traffic; the rules survive a restart of the node', async () => {
-    const nem = new PartitionNemesis();
+    const nem = partition.nemesis({});
     await nem.setup(test);
     await nem.invoke(test, { f: 'start-partition', value: completeGrudge([['n1'], ['n2', 'n3']]) });
     expect((await cluster.netExec('n2', ['iptables', '-S', 'FAULTLINE'])).stdout).toContain(`-s ${cluster.ip('n1')}/32 -j DROP`);
@@ -85,7 +87,7 @@ describe.skipIf(skipDocker)('docker cluster backend', () => {
   // indeterminate and may still land on key a at any time.
   it('kills with SIGKILL and restarts a node with its data', async () => {
     expect((await call('n2', '/write', { key: 'b', value: 7 })).status).toBe(200);
-    const nem = new KillNemesis();
+    const nem = kill.nemesis({});
     await nem.invoke(test, { f: 'kill', value: ['n1'] });
     expect(cluster.isRunning('n1')).toBe(false);
     await expect(call('n1', '/read', { key: 'a' }, 1000)).rejects.toBeDefined();
@@ -98,7 +100,7 @@ describe.skipIf(skipDocker)('docker cluster backend', () => {
 
   it('pauses (requests hang) and resumes', async () => {
     expect((await call('n1', '/write', { key: 'c', value: 9 })).status).toBe(200);
-    const nem = new PauseNemesis();
+    const nem = pause.nemesis({});
     await nem.invoke(test, { f: 'pause', value: ['n3'] });
     await expect(call('n3', '/read', { key: 'c' }, 500)).rejects.toMatchObject({ code: 'timeout' });
     await nem.invoke(test, { f: 'resume', value: 'all' });

@@ -12,8 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kvRequest } from '../../src/clients/kv-http.js';
 import { DockerCluster } from '../../src/cluster/docker.js';
 import { newRunId } from '../../src/cluster/names.js';
-import type { TestOptions, TestRuntime } from '../../src/core/test.js';
-import { basicNemesis } from '../../src/nemesis/basic.js';
+import type { TestOptions } from '../../src/core/test.js';
+import type { TestRuntime } from '../../src/cluster/test-runtime.js';
+import { faults } from '../../src/nemesis/faults.js';
 import { kvSystem } from '../../src/systems/kv/system.js';
 import { requireDocker, skipDocker } from './docker-available.js';
 
@@ -22,7 +23,7 @@ const logDir = mkdtempSync(join(tmpdir(), 'fl-test-docker-faults-'));
 const system = kvSystem('careful');
 const cluster = new DockerCluster({ runId, nodes: ['n1', 'n2', 'n3'], system, logDir, fakeTime: true });
 const test: TestRuntime = { runId, runDir: logDir, options: {} as TestOptions, cluster, log: pino({ level: 'silent' }), now: () => 0 };
-const nemesis = basicNemesis(['clock', 'loss', 'bandwidth', 'latency'], { primary: system.primary!, port: system.port });
+const nemesis = faults(['clock', 'loss', 'bandwidth', 'latency'], { nodes: cluster.nodes, interval: 1, primary: system.primary!, port: system.port }).nemesis;
 
 const kv = (node: string, timeoutMs = 2000) => {
   const a = cluster.address(node);

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { any, clients, nemesis, ownRng, rate, simulate, timeLimit } from '../../src/core/generator/index.js';
-import { faultCycle } from '../../src/nemesis/schedule.js';
+import { faults as faultPlan } from '../../src/nemesis/faults.js';
 import { registerOps } from '../../src/workload-kit/register-ops.js';
 
 const nodes = ['n1', 'n2', 'n3', 'n4', 'n5'];
 
 /** Fault ops a run would see, with client ops timed by `latencyMs` (how busy the system is). */
 function faults(latencyMs: number, own: boolean): unknown[] {
-  const schedule = faultCycle(['partition', 'kill', 'pause'], nodes, 1);
+  const schedule = faultPlan(['partition', 'kill', 'pause'], { nodes, interval: 1 }).generator;
   const g = timeLimit(20, any(clients(rate(50, registerOps())), nemesis(own ? ownRng(99, schedule) : schedule)));
   return simulate(g, { seed: 7, concurrency: 5, latencyNs: latencyMs * 1e6, steps: 50_000 })
     .filter((o) => o.process === 'nemesis' && o.type === 'invoke')

@@ -11,8 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kvRequest } from '../../src/clients/kv-http.js';
 import { LocalCluster } from '../../src/cluster/local.js';
 import { newRunId } from '../../src/cluster/names.js';
-import type { TestOptions, TestRuntime } from '../../src/core/test.js';
-import { basicNemesis } from '../../src/nemesis/basic.js';
+import type { TestOptions } from '../../src/core/test.js';
+import type { TestRuntime } from '../../src/cluster/test-runtime.js';
+import { faults } from '../../src/nemesis/faults.js';
 import { kvSystem } from '../../src/systems/kv/system.js';
 
 const runId = newRunId();
@@ -20,7 +21,7 @@ const logDir = mkdtempSync(join(tmpdir(), 'fl-test-faults-'));
 const system = kvSystem('careful');
 const cluster = new LocalCluster({ runId, nodes: ['n1', 'n2', 'n3'], system, logDir, fakeTime: true });
 const test: TestRuntime = { runId, runDir: logDir, options: {} as TestOptions, cluster, log: pino({ level: 'silent' }), now: () => 0 };
-const nemesis = basicNemesis(['partition', 'kill', 'pause', 'clock', 'loss', 'bandwidth', 'latency'], { primary: system.primary!, port: system.port });
+const nemesis = faults(['partition', 'kill', 'pause', 'clock', 'loss', 'bandwidth', 'latency'], { nodes: cluster.nodes, interval: 1, primary: system.primary!, port: system.port }).nemesis;
 
 /** Whether a TCP connection from `from`'s namespace to `to`'s kv port comes up within 400 ms. */
 async function canConnect(from: string, to: string): Promise<boolean> {

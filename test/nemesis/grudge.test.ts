@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bridge, completeGrudge, halves, isolate, majoritiesRing, majority, oneWay, visible } from '../../src/nemesis/grudge.js';
-import { partitionOp, PARTITION_SHAPES, startFault, FAULT_KINDS } from '../../src/nemesis/schedule.js';
+import { partitionOp, PARTITION_SHAPES } from '../../src/nemesis/partition.js';
+import { FAULT_PACKAGES } from '../../src/nemesis/registry.js';
 import { pickTargets } from '../../src/nemesis/targets.js';
 import { Rng } from '../../src/core/rng.js';
 import { nodeNames } from '../../src/cluster/cluster.js';
@@ -71,8 +72,11 @@ describe('partition shapes', () => {
     for (const shape of PARTITION_SHAPES) {
       expect(partitionOp(shape, nodes, Rng.seeded(3))).toEqual(partitionOp(shape, nodes, Rng.seeded(3)));
     }
-    for (const kind of FAULT_KINDS) {
-      expect(startFault(kind, nodes, Rng.seeded(8), { primary: true })).toEqual(startFault(kind, nodes, Rng.seeded(8), { primary: true }));
+    for (const pkg of FAULT_PACKAGES) {
+      expect(pkg.draw(nodes, Rng.seeded(8), { primary: true })).toEqual(pkg.draw(nodes, Rng.seeded(8), { primary: true }));
+      // …and the seed matters: twenty seeds do not all draw the same fault.
+      const drawn = new Set(Array.from({ length: 20 }, (_, i) => JSON.stringify(pkg.draw(nodes, Rng.seeded(i), { primary: true }))));
+      expect(drawn.size, pkg.kind).toBeGreaterThan(1);
     }
   });
 

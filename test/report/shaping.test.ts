@@ -1,5 +1,5 @@
 /** Data shaping behind the report: fault windows, buckets, quantiles, thinning, escaping. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,10 @@ import { thinPoints } from '../../src/report/downsample.js';
 import { clip, esc, showValue } from '../../src/report/escape.js';
 import { describe as describeOp, explainKey, keyOf } from '../../src/report/explanation.js';
 import { ordinalX } from '../../src/report/explanation-view.js';
-import { faultLabel, faultWindows, grudgeComponents } from '../../src/report/fault-windows.js';
+import { faultWindows } from '../../src/report/fault-windows.js';
+import { describeGrudge } from '../../src/nemesis/grudge.js';
+import { describeTargets } from '../../src/nemesis/package.js';
+import { partition } from '../../src/nemesis/partition.js';
 import { loadRun } from '../../src/report/load-run.js';
 import { logExcerpts } from '../../src/report/log-excerpts.js';
 import { CSP } from '../../src/report/csp.js';
@@ -31,6 +34,19 @@ function op(type: Op['type'], process: Op['process'], f: string, value: unknown,
 }
 function history(ops: Array<Omit<Op, 'index'>>): Op[] {
   return ops.map((o, i) => ({ ...o, index: i }));
+}
+
+/** A run directory holding `faults` and a few client ops around them. */
+function writeSyntheticRunFrom(dir: string, faults: readonly Op[]): void {
+  mkdirSync(join(dir, 'nodes'), { recursive: true });
+  const clientOps: Op[] = [];
+  for (let t = 0.5; t < 7; t += 0.5) {
+    clientOps.push({ index: 0, type: 'invoke', process: 0, f: 'read', value: null, time: t * S });
+    clientOps.push({ index: 0, type: 'ok', process: 0, f: 'read', value: 1, time: (t + 0.1) * S });
+  }
+  const ops = [...faults, ...clientOps].sort((a, b) => a.time - b.time).map((o, index) => ({ ...o, index }));
+  writeFileSync(join(dir, 'history.jsonl'), ops.map((o) => JSON.stringify(o)).join('\n') + '\n');
+  writeFileSync(join(dir, 'test.json'), JSON.stringify({ options: { workload: 'register', variant: 'careful', seed: 1, concurrency: 1 } }));
 }
 
 describe('fault windows', () => {
@@ -63,7 +79,7 @@ describe('fault windows', () => {
       op('invoke', 0, 'write', 1, 7),
       op('ok', 0, 'write', 1, 9),
     ]);
-    expect(faultWindows(h)).toEqual([{ kind: 'pause', label: 'pause n3', start: 2 * S, end: 9 * S, unhealed: true }]);
+    expect(faultWindows(h)).toEqual([{ kind: 'pause', label: 'pause n3', colour: 'freeze', start: 2 * S, end: 9 * S, unhealed: true }]);
   });
 
   it('understands clock faults and unknown start-x/stop-x pairs, and marks one-off ops', () => {
@@ -80,17 +96,51 @@ describe('fault windows', () => {
       op('ok', 'nemesis', 'meteor', 'n1', 5.5),
     ]);
     expect(faultWindows(h).map((w) => [w.kind, w.label, w.start / S, w.end / S])).toEqual([
-      ['clock', 'clock {"n1":30}', 1, 3],
+      ['clock', 'clock n1+30s', 1, 3],
       ['loss', 'loss n2 probability=0.3', 2, 4],
-      ['meteor', 'meteor "n1"', 5, 5.5],
+      ['meteor', 'meteor n1', 5, 5.5],
     ]);
   });
 
-  it('labels grudges by their sides', () => {
-    expect(grudgeComponents({ n1: ['n3', 'n2'], n2: ['n1'], n3: ['n1'] })).toEqual([['n1'], ['n2', 'n3']]);
-    expect(grudgeComponents({ n1: 'x' })).toBeUndefined();
-    expect(faultLabel('partition', { n1: ['n2'], n2: ['n1'] })).toBe('partition n1 | n2');
-    expect(faultLabel('kill', 'all')).toBe('kill');
+  it('describes a complete cut by its sides and any other grudge by who drops whom', () => {
+    expect(describeGrudge({ n1: ['n3', 'n2'], n2: ['n1'], n3: ['n1'] })).toBe('n1 | n2,n3');
+    expect(describeGrudge({ n1: 'x' })).toBeUndefined();
+    // One-way: the deaf side and whom it drops; the other side drops nothing.
+    expect(describeGrudge({ n5: ['n3', 'n1'], n2: ['n1', 'n3'], n4: ['n3', 'n1'] })).toBe('n2,n4,n5 x n1,n3');
+    // A majorities ring: every node drops a different pair.
+    expect(describeGrudge({ n1: ['n3', 'n4'], n2: ['n4', 'n5'], n3: ['n5', 'n1'], n4: ['n1', 'n2'], n5: ['n2', 'n3'] })).toBe('n1 x n3,n4; n2 x n4,n5; n3 x n1,n5; n4 x n1,n2; n5 x n2,n3');
+    expect(partition.describe('start-partition', { n1: ['n2'], n2: ['n1'] })).toBe('partition n1 | n2');
+    expect(partition.describe('start-partition', { shape: 'one-way', grudge: { n1: ['n2'] } })).toBe('partition one-way n1 x n2');
+    expect(partition.describe('start-partition', { shape: 'primary' })).toBe('partition primary');
+    expect(describeTargets('kill', 'all')).toBe('kill');
+  });
+
+  it('keeps overlapping faults of different kinds as separate windows, each closed by its own heal', () => {
+    const h = history([
+      op('invoke', 'nemesis', 'start-loss', { nodes: ['n1'], probability: 0.2 }, 1),
+      op('ok', 'nemesis', 'start-loss', { nodes: ['n1'], probability: 0.2 }, 1),
+      op('invoke', 'nemesis', 'pause', ['n2'], 2),
+      op('ok', 'nemesis', 'pause', ['n2'], 2),
+      op('invoke', 'nemesis', 'start-partition', { shape: 'one', grudge: { n3: ['n1', 'n2'], n1: ['n3'], n2: ['n3'] } }, 3),
+      op('ok', 'nemesis', 'start-partition', { shape: 'one', grudge: { n3: ['n1', 'n2'], n1: ['n3'], n2: ['n3'] } }, 3),
+      op('invoke', 'nemesis', 'stop-loss', null, 4),
+      op('ok', 'nemesis', 'stop-loss', 'healed', 4),
+      op('invoke', 'nemesis', 'stop-partition', null, 5),
+      op('ok', 'nemesis', 'stop-partition', 'healed', 5),
+      op('invoke', 'nemesis', 'resume', 'all', 6),
+      op('ok', 'nemesis', 'resume', ['n2'], 6),
+    ]);
+    expect(faultWindows(h).map((w) => [w.kind, w.label, w.colour, w.start / S, w.end / S])).toEqual([
+      ['loss', 'loss n1 probability=0.2', 'degraded', 1, 4],
+      ['pause', 'pause n2', 'freeze', 2, 6],
+      ['partition', 'partition one n3 | n1,n2', 'cut', 3, 5],
+    ]);
+    // In the report each overlapping window keeps a label of its own (a row each).
+    const dir = join(tmp, 'overlap');
+    writeSyntheticRunFrom(dir, h);
+    const html = renderReport(loadRun(dir));
+    const latency = html.slice(html.indexOf('id="latency"'), html.indexOf('</svg>', html.indexOf('id="latency"')));
+    for (const label of ['loss n1 probability=0.2', 'pause n2', 'partition one n3 | n1,n2']) expect(latency).toContain(`>${esc(label)}</text>`);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SUBSCRIBERS, event, react } from '../../src/systems/saga/choreography.js';
-import { initialLevels } from '../../src/systems/saga/order.js';
+import { initialLevels } from '../../src/domain/saga-order.js';
 
 const order = { id: 's1', item: 'widget', qty: 2, customer: 'c1', amount: 20 };
 

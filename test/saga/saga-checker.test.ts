@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkSagas } from '../../src/checkers/saga.js';
-import { INITIAL_BALANCE, INITIAL_STOCK, levelDelta, type Effect } from '../../src/systems/saga/order.js';
+import { INITIAL_BALANCE, INITIAL_STOCK, levelDelta, type Effect } from '../../src/domain/saga-order.js';
 import { HistoryBuilder } from '../twopc/history.js';
 
 const s1 = { id: 's1', item: 'widget', qty: 2, customer: 'c1', amount: 20 };

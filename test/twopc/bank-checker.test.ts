@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkBank } from '../../src/checkers/bank.js';
-import { bankLayout } from '../../src/systems/twopc/bank.js';
+import { bankLayout } from '../../src/domain/bank.js';
 import { HistoryBuilder } from './history.js';
 
 // n1 coordinates; n2, n3 own one account each, starting at 10: total 20.

@@ -212,8 +212,11 @@ export async function checkLinearizable(
 
 /** The checker for a composed test: budget and `full` come from the context first. */
 export function linearizable(model: Model, opts: LinearizabilityOptions = {}): Checker {
+  // A model known by name can be rebuilt from a stored run's data (checkers/spec.ts).
+  const modelName = Object.keys(models).find((k) => models[k] === model);
   return {
     name: 'linearizability',
+    ...(modelName !== undefined ? { spec: { kind: 'linearizability' as const, model: modelName } } : {}),
     check(history, ctx) {
       const o: LinearizabilityOptions = { ...opts };
       const timeoutMs = ctx.timeoutMs ?? opts.timeoutMs;

@@ -4,24 +4,27 @@
  * Without names, an image whose binary is missing on this host is skipped with a note;
  * a name given explicitly must build. `debian` (debootstrap, minutes) and the images of
  * built-in systems that install Debian packages (`postgres`) are built only when named. `--config <file>` builds a workload file's own image (`service.docker`), so
- * a CI job can build it in a step of its own before the tests.
+ * a CI job can build it in a step of its own before the tests (the caller loads the file:
+ * workload files belong to the layers above this one).
  */
 import type Docker from 'dockerode';
 import { UsageError } from '../../core/errors.js';
-import { loadWorkloadFile } from '../../config/load.js';
 import { connectDocker } from '../docker-connect.js';
 import { DOCKERFILE_IMAGES, dockerfileImage, ensureImage, IMAGE_NAMES, recipe, type DockerfileImageName, type ImageName, type ImageSource } from './catalog.js';
 import { ensureDebianImage } from './debootstrap.js';
 import { pruneOlder } from './prune.js';
 import { resolveImage } from './resolve.js';
 
-export async function imagesCommand(argv: readonly string[], out: NodeJS.WritableStream = process.stderr): Promise<number> {
+/** The image a workload file names (`service.docker`), undefined when it names none. */
+export type WorkloadFileImage = (file: string) => Promise<ImageSource | undefined>;
+
+export async function imagesCommand(argv: readonly string[], out: NodeJS.WritableStream, imageOfFile: WorkloadFileImage): Promise<number> {
   const at = argv.indexOf('--config');
   if (at >= 0) {
     const file = argv[at + 1];
     if (file === undefined || file.startsWith('-')) throw new UsageError('--config needs a workload file: faultline images --config faultline.config.ts');
     if (argv.length > 2) throw new UsageError('faultline images --config <file> takes nothing else');
-    return configImage(file, out);
+    return configImage(file, out, imageOfFile);
   }
   const args = argv;
   const known = [...IMAGE_NAMES, 'debian', ...DOCKERFILE_IMAGES];
@@ -60,10 +63,10 @@ export async function imagesCommand(argv: readonly string[], out: NodeJS.Writabl
   return 0;
 }
 
-async function configImage(file: string, out: NodeJS.WritableStream): Promise<number> {
-  const workload = await loadWorkloadFile(file);
-  if (!workload.image) throw new UsageError(`${file}: has no service.docker, so it runs in the node image: faultline images node`);
-  await readyImage(await connectDocker(), workload.image, (m) => out.write(`faultline: ${m}\n`));
+async function configImage(file: string, out: NodeJS.WritableStream, imageOfFile: WorkloadFileImage): Promise<number> {
+  const image = await imageOfFile(file);
+  if (!image) throw new UsageError(`${file}: has no service.docker, so it runs in the node image: faultline images node`);
+  await readyImage(await connectDocker(), image, (m) => out.write(`faultline: ${m}\n`));
   return 0;
 }
 

@@ -21,7 +21,7 @@ import { BadRequest, definiteError, indefiniteError, ok, type JsonResult, type L
 import type { SagaArgs } from './args.js';
 import { SUBSCRIBERS, event, isSagaEvent, react, type SagaEvent } from './choreography.js';
 import { SettleTimes } from './settle.js';
-import { initialLevels, workMs, isOrder, levelDelta, nodeOf, type Effect, type Order, type Role } from './order.js';
+import { initialLevels, workMs, isOrder, levelDelta, nodeOf, type Effect, type Order, type Role } from '../../domain/saga-order.js';
 
 type Status = 'running' | 'completed' | 'rejected';
 type Rec =

@@ -8,7 +8,7 @@
  *                              └─► StockRefused ─► orders: rejected      └─► PaymentDeclined ─► inventory: release; orders: rejected
  *                                                                                         ShipRefused ─► payments: refund; inventory: release; orders: rejected
  */
-import { refusal, type Effect, type Order, type Role, type StepName } from './order.js';
+import { refusal, type Effect, type Order, type Role, type StepName } from '../../domain/saga-order.js';
 
 export type EventType = 'OrderPlaced' | 'StockReserved' | 'StockRefused' | 'PaymentCharged' | 'PaymentDeclined' | 'Shipped' | 'ShipRefused';
 

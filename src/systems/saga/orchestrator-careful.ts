@@ -18,7 +18,7 @@ import { Peers, anyBody, okBody, sleepMs } from '../twopc/peers.js';
 import { DurableLog } from '../twopc/durable-log.js';
 import { BadRequest, definiteError, indefiniteError, ok, type JsonResult, type Logger, type Service } from '../twopc/service.js';
 import type { SagaArgs } from './args.js';
-import { STEPS, isOrder, nodeOf, type Order } from './order.js';
+import { STEPS, isOrder, nodeOf, type Order } from '../../domain/saga-order.js';
 import { SettleTimes } from './settle.js';
 
 type Rec =

@@ -9,7 +9,7 @@
 import { Peers, anyBody, okBody } from '../twopc/peers.js';
 import { BadRequest, definiteError, ok, type JsonResult, type Logger, type Service } from '../twopc/service.js';
 import type { SagaArgs } from './args.js';
-import { STEPS, isOrder, nodeOf, type Order, type StepDef } from './order.js';
+import { STEPS, isOrder, nodeOf, type Order, type StepDef } from '../../domain/saga-order.js';
 import { SettleTimes } from './settle.js';
 
 const CALL_TIMEOUT_MS = 1000;

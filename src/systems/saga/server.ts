@@ -11,7 +11,7 @@ import { logger, serve, type Service } from '../twopc/service.js';
 import { ArgsError, USAGE, parseArgs, type SagaArgs } from './args.js';
 import { createCarefulOrchestrator } from './orchestrator-careful.js';
 import { createNaiveOrchestrator } from './orchestrator-naive.js';
-import { roleOf } from './order.js';
+import { roleOf } from '../../domain/saga-order.js';
 import { createStepService } from './step-service.js';
 import { createChoreoNode } from './choreo-node.js';
 

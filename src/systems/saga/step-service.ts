@@ -13,7 +13,7 @@
  */
 import { DurableLog } from '../twopc/durable-log.js';
 import { BadRequest, definiteError, field, ok, stringField, type JsonResult, type Logger, type Service } from '../twopc/service.js';
-import { STEPS, workMs, initialLevels, levelDelta, refusal, type Effect, type EffectKind, type Role, type StepDef } from './order.js';
+import { STEPS, workMs, initialLevels, levelDelta, refusal, type Effect, type EffectKind, type Role, type StepDef } from '../../domain/saga-order.js';
 import type { SagaArgs } from './args.js';
 import { sleepMs } from '../twopc/peers.js';
 

@@ -18,7 +18,7 @@
  * snapshot; otherwise retry, and after a few tries fail honestly.
  */
 import type { TwopcArgs } from './args.js';
-import { bankLayout, isTransfer, splitTransfer, type Transfer } from './bank.js';
+import { bankLayout, isTransfer, splitTransfer, type Transfer } from '../../domain/bank.js';
 import { DurableLog } from './durable-log.js';
 import { Peers, anyBody, okBody, sleepMs } from './peers.js';
 import { BadRequest, definiteError, indefiniteError, ok, stringField, type JsonResult, type Logger, type Service } from './service.js';

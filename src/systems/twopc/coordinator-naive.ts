@@ -11,7 +11,7 @@
  * release; and a read taken while commits are in flight sees half a transfer.
  */
 import type { TwopcArgs } from './args.js';
-import { bankLayout, isTransfer, splitTransfer, type Transfer } from './bank.js';
+import { bankLayout, isTransfer, splitTransfer, type Transfer } from '../../domain/bank.js';
 import { Peers, anyBody, okBody } from './peers.js';
 import { BadRequest, definiteError, ok, type JsonResult, type Logger, type Service } from './service.js';
 

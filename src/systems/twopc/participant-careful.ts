@@ -11,7 +11,7 @@
  * start, so a kill -9 forgets nothing that was acknowledged.
  */
 import type { TwopcArgs } from './args.js';
-import { bankLayout, isDeltas, type Delta } from './bank.js';
+import { bankLayout, isDeltas, type Delta } from '../../domain/bank.js';
 import { DurableLog } from './durable-log.js';
 import { Peers, okBody } from './peers.js';
 import { definiteError, ok, stringField, field, BadRequest, type JsonResult, type Logger, type Service } from './service.js';

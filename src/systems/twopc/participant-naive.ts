@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TwopcArgs } from './args.js';
-import { bankLayout, isDeltas, type Delta } from './bank.js';
+import { bankLayout, isDeltas, type Delta } from '../../domain/bank.js';
 import { BadRequest, definiteError, field, ok, stringField, type Logger, type Service } from './service.js';
 
 const RELEASE_AFTER_MS = 2000;

@@ -2,7 +2,8 @@
  * The order saga as plain data shared by the services, the orchestrators, the workload and
  * the checker: which node plays which service, what each step does and how it is undone,
  * and the business rules that make some steps refuse (so compensations happen all the
- * time, not only under faults).
+ * time, not only under faults). It lives in domain/, below the checkers, so the saga
+ * checker needs nothing of the systems it judges.
  *
  * Roles by position: n1 orders (the orchestrator), n2 inventory, n3 payments, n4 shipping;
  * further nodes are spares that only answer /health.

@@ -1,6 +1,7 @@
 /**
  * The bank the 2PC system keeps, as plain data shared by the servers, the workload's
- * generator and the checker, so all three agree on who owns which account.
+ * generator and the checker, so all three agree on who owns which account. It lives in
+ * domain/, below the checkers, so the bank checker needs nothing of the system it judges.
  *
  * The first node is the coordinator; every other node is a participant owning
  * `accountsPerParticipant` accounts named `<node>.<letter>` (n2.a, n2.b, n3.a, …), each

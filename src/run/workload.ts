@@ -1,15 +1,16 @@
 /**
  * A workload names the parts of a test (Jepsen style): the system under test, the client,
- * the generator of client ops, the nemesis and its schedule, and the checker. Workloads
- * live in `workloads/<name>.ts`, one file each, and export `workload`.
+ * the generator of client ops, the faults (fault packages, through `faults()`), and the
+ * checker. Workloads live in `workloads/<name>.ts`, one file each, and export `workload`.
  */
 import type { Checker } from '../checkers/checker.js';
 import type { Client } from '../clients/client.js';
 import type { SystemSpec } from '../cluster/cluster.js';
-import type { Nemesis } from '../nemesis/nemesis.js';
-import type { Generator } from './generator/types.js';
-import type { ReadMode } from './options.js';
-import type { TestOptions } from './test.js';
+import type { Generator } from '../core/generator/types.js';
+import type { TestOptions } from '../core/test.js';
+import type { FaultKind } from '../nemesis/registry.js';
+import type { FaultPlan } from '../nemesis/faults.js';
+import type { OptionSpec } from './options/spec.js';
 
 export interface WorkloadParts {
   system: SystemSpec;
@@ -18,11 +19,8 @@ export interface WorkloadParts {
   generator: Generator;
   /** Client ops after faults end and the system had time to recover (e.g. final reads). */
   final?: Generator;
-  nemesis: Nemesis;
-  /** Fault ops for the main phase. */
-  nemesisGenerator: Generator;
-  /** Fault ops that undo every fault kind in use, run after the main phase. */
-  heal: Generator;
+  /** What `faults(opts.nemesis, {...})` returned: the nemesis, its fault ops, the heal. */
+  faults: FaultPlan;
 }
 
 export interface Workload {
@@ -31,7 +29,12 @@ export interface Workload {
   /** Allowed `--variant` values; the first is the default. */
   variants: readonly string[];
   /** Fault kinds this workload supports. */
-  faults: readonly string[];
+  faults: readonly FaultKind[];
+  /**
+   * Options only this workload takes (spec.ts: `defineOption`), e.g. etcd's `--reads`;
+   * read them in `build` and `checker` with `option.get(opts)`.
+   */
+  options?: readonly OptionSpec[];
   /**
    * The most nodes the system can use (one for a server without replication). Without
    * `--nodes` a run uses this many; asking for more is a usage error.
@@ -44,8 +47,6 @@ export interface Workload {
   defaultRate?: number;
   /** Cluster size when `--nodes` is not given (the general default is 5). */
   defaultNodes?: number;
-  /** The `--reads` modes the workload has, the first its default; without, `--reads` is refused. */
-  reads?: readonly ReadMode[];
   build(opts: TestOptions, nodes: readonly string[]): WorkloadParts;
   /** The checker, also used by `faultline check` on a stored run. */
   checker(opts: TestOptions): Checker;

@@ -1,0 +1,74 @@
+/**
+ * The backends a run can use (`--backend`), each with what it needs of the host and how it
+ * makes a cluster. A backend with options of its own (an SSH backend's `--hosts`,
+ * `--ssh-key`, `--sudo`; several Docker engines' `--docker-hosts`) declares them in its
+ * `options`, with `backends: [<its name>]`, and they join the option table: parsed,
+ * documented and replayed like the others, refused with any other backend.
+ */
+import type { Cluster, SystemSpec } from '../cluster/cluster.js';
+import { DockerCluster, requireDockerBackend } from '../cluster/docker.js';
+import { LocalCluster } from '../cluster/local.js';
+import { requireNamespaces } from '../cluster/privileges.js';
+import { run } from '../cluster/sh.js';
+import { FaultlineError } from '../core/errors.js';
+import type { TestOptions } from '../core/test.js';
+import type { HostTool } from '../nemesis/package.js';
+import type { OptionSpec } from './options/spec.js';
+
+/** What a backend is given to make the run's cluster. */
+export interface ClusterSetup {
+  runId: string;
+  nodes: readonly string[];
+  system: SystemSpec;
+  logDir: string;
+  log: (msg: string) => void;
+  /** Progress of slow steps (image builds) for a person watching. */
+  notice: (msg: string) => void;
+  /** Launch nodes under libfaketime (clock faults). */
+  fakeTime: boolean;
+  options: TestOptions;
+}
+
+export interface Backend {
+  readonly name: string;
+  /** Options only this backend takes. */
+  readonly options: readonly OptionSpec[];
+  /** Whether its clusters can start helper processes in a node's namespace (`Cluster.spawnNet`: latency's proxy). */
+  readonly spawnsHelpers: boolean;
+  /** Throws one line when the backend cannot run here with the host tools the faults need. */
+  require(hostTools: readonly HostTool[]): Promise<void>;
+  cluster(s: ClusterSetup): Cluster;
+}
+
+const local: Backend = {
+  name: 'local',
+  options: [],
+  spawnsHelpers: true,
+  async require(hostTools) {
+    await requireNamespaces();
+    for (const t of hostTools) {
+      const have = await run(['sh', '-c', 'command -v "$1"', 'sh', t.name]).catch(() => undefined);
+      if (have?.exitCode !== 0) throw new FaultlineError(`these faults need \`${t.name}\` on the host: apt-get install -y ${t.apt} (or drop them from --nemesis)`);
+    }
+  },
+  cluster: (s) => new LocalCluster({ runId: s.runId, nodes: s.nodes, system: s.system, logDir: s.logDir, log: s.log, fakeTime: s.fakeTime }),
+};
+
+const docker: Backend = {
+  name: 'docker',
+  options: [],
+  spawnsHelpers: true,
+  require: (hostTools) => requireDockerBackend(hostTools),
+  cluster: (s) => new DockerCluster({ runId: s.runId, nodes: s.nodes, system: s.system, logDir: s.logDir, log: s.log, notice: s.notice, fakeTime: s.fakeTime }),
+};
+
+export const BACKENDS: readonly Backend[] = [local, docker];
+export const BACKEND_NAMES = BACKENDS.map((b) => b.name);
+
+const byName = new Map(BACKENDS.map((b) => [b.name, b]));
+
+export function backendNamed(name: string): Backend {
+  const b = byName.get(name);
+  if (!b) throw new FaultlineError(`unknown backend "${name}"; backends: ${BACKEND_NAMES.join(', ')}`, 4);
+  return b;
+}
