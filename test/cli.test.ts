@@ -55,7 +55,7 @@ describe('cli errors', () => {
   it('names the workload an option belongs to', async () => {
     const r = await cli(['run', 'register', '--reads', 'serializable']);
     expect(r.code).toBe(4);
-    expectOneLine(r.stderr, /--reads is an option of etcd, not of register/);
+    expectOneLine(r.stderr, /--reads is an option of etcd, zookeeper, not of register/);
   });
 
   it.each([
