@@ -59,7 +59,7 @@ describe('cli errors', () => {
   });
 
   it.each([
-    [['zookeeper', '--reads', 'linearizable'], /--reads/],
+    [['zookeeper', '--reads', 'linearizable'], /--reads must be one of sync, local, got "linearizable"/],
     [['redis', '--variant', 'single'], /--variant single runs one Redis server without Sentinel: add --nodes 1 \(got 3\)/],
     [['redis', '--nodes', '2'], /--variant async needs a primary, replicas and a Sentinel majority: --nodes 3 or more \(got 2\)/],
   ])('checks read modes and topology per workload: %j', async (args, pattern) => {
