@@ -24,6 +24,7 @@ import { UsageError } from '../src/core/errors.js';
 import { eachThread, gen, onThreads, phases, repeat, sleep, timeLimit, untilOk } from '../src/core/generator/index.js';
 import type { GenContext } from '../src/core/generator/types.js';
 import type { Op } from '../src/core/op.js';
+import { clock } from '../src/nemesis/clock.js';
 import { faults } from '../src/nemesis/faults.js';
 import { FAULT_KINDS } from '../src/nemesis/registry.js';
 import type { Workload } from '../src/run/workload.js';
@@ -43,7 +44,10 @@ export const workload: Workload = {
   name: 'redis',
   description: 'Redis 7 with Sentinel (Debian): registers and a set through Sentinel failover; counts acknowledged writes lost',
   variants: REDIS_VARIANTS,
-  faults: FAULT_KINDS,
+  // Not clock: Debian's redis-server under libfaketime stops in "unexpected recursive calls
+  // to clock_gettime()" (its jemalloc reads the clock inside libfaketime's own calls) and
+  // never answers; measured here, the node was not ready within 30 s.
+  faults: FAULT_KINDS.filter((k) => k !== clock.kind),
   defaultNodes: 3,
   build(opts, nodes) {
     const variant = opts.variant as RedisVariant;
