@@ -55,7 +55,17 @@ describe('cli errors', () => {
   it('names the workload an option belongs to', async () => {
     const r = await cli(['run', 'register', '--reads', 'serializable']);
     expect(r.code).toBe(4);
-    expectOneLine(r.stderr, /--reads is an option of etcd, not of register/);
+    expectOneLine(r.stderr, /--reads is an option of etcd, zookeeper, not of register/);
+  });
+
+  it.each([
+    [['zookeeper', '--reads', 'linearizable'], /--reads must be one of sync, local, got "linearizable"/],
+    [['redis', '--variant', 'single'], /--variant single runs one Redis server without Sentinel: add --nodes 1 \(got 3\)/],
+    [['redis', '--nodes', '2'], /--variant async needs a primary, replicas and a Sentinel majority: --nodes 3 or more \(got 2\)/],
+  ])('checks read modes and topology per workload: %j', async (args, pattern) => {
+    const r = await cli(['run', ...args]);
+    expect(r.code).toBe(4);
+    expectOneLine(r.stderr, pattern);
   });
 
   it('takes --txn only where a workload declares it, and only its values', async () => {

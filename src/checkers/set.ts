@@ -82,12 +82,16 @@ export function checkSet(history: readonly Op[]): CheckResult {
   let staleReads = 0;
   const staleElements = new Set<string>();
   let acked = 0;
+  let lostAcked = 0;
   for (const [k, add] of adds) {
     const known = add.op.type === 'ok' || seenAnywhere.has(k);
     if (add.op.type === 'ok') acked++;
     if (!known) continue;
     const missingOn = [...finalSets].filter(([, s]) => !s.has(k)).map(([n]) => n);
-    if (missingOn.length > 0) lost.push({ element: add.element, missingOn, add: opRef(add.op) });
+    if (missingOn.length > 0) {
+      lost.push({ element: add.element, missingOn, add: opRef(add.op) });
+      if (add.op.type === 'ok') lostAcked++;
+    }
     const ackTime = add.op.complete?.time ?? add.op.invoke.time;
     // Reads that could show the element; the stable run is the suffix of reads all showing it.
     const after = reads.filter((r) => r.op.invoke.time >= add.op.invoke.time);
@@ -114,6 +118,8 @@ export function checkSet(history: readonly Op[]): CheckResult {
   const messages: string[] = [];
   if (lost.length > 0) {
     messages.push(`${lost.length} lost element(s): ${lost.slice(0, 8).map((l) => `${String(l.element)} (missing on ${l.missingOn.join(',')})`).join(', ')}${lost.length > 8 ? ', …' : ''}`);
+    // The figure a reader wants: how many writes the system confirmed, then lost.
+    messages.push(`${lostAcked} of ${acked} acknowledged add(s) lost`);
   }
   if (unexpected.length > 0) messages.push(`${unexpected.length} unexpected element(s): ${unexpected.slice(0, 8).map((u) => String(u.element)).join(', ')}`);
   if (withoutFinal.length > 0) messages.push(`no final read on ${withoutFinal.join(',')}`);
@@ -125,6 +131,8 @@ export function checkSet(history: readonly Op[]): CheckResult {
     attempted: adds.size + failedAdds.size,
     acknowledged: acked,
     lostCount: lost.length,
+    /** Lost elements whose add had been acknowledged (the rest were only seen by a read). */
+    lostAcknowledged: lostAcked,
     lost: lost.slice(0, 200),
     unexpectedCount: unexpected.length,
     unexpected: unexpected.slice(0, 200),

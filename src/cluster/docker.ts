@@ -275,7 +275,7 @@ export class DockerCluster implements Cluster {
 
   private async waitReady(node: string): Promise<void> {
     const s = this.node(node);
-    const timeout = this.opts.readyTimeoutMs ?? 20_000;
+    const timeout = this.opts.readyTimeoutMs ?? this.opts.system.readyTimeoutMs ?? 20_000;
     const deadline = Date.now() + timeout;
     const address = this.address(node);
     let checks = 0;

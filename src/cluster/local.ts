@@ -282,8 +282,13 @@ export class LocalCluster implements Cluster {
     ]);
     for (const node of this.nodes) {
       const p = this.state.get(node)?.proc;
-      // Members a dead leader left behind are killed with the namespace (removeRunNetwork).
-      if (p && this.isRunning(node)) signalGroup(p.pid, 'SIGKILL');
+      // The whole group, also where its leader is gone: a member it left behind (a server a
+      // launch script started in the background) holds the leader's output open, and the
+      // leader's `exited` only settles once that closes.
+      if (p) {
+        signalGroup(p.pid, 'SIGCONT');
+        signalGroup(p.pid, 'SIGKILL');
+      }
     }
     await Promise.all(this.nodes.map((n) => this.state.get(n)?.exited));
     for (const h of this.helpers) h.kill('SIGKILL');

@@ -20,6 +20,7 @@ import { any, empty, gen, log, secondsToNs, sleep, withRng, type GenContext, typ
 import { composeNemeses, type Nemesis } from './nemesis.js';
 import type { DrawOptions, FaultPackage } from './package.js';
 import { FAULT_KINDS, faultPackage, type FaultKind } from './registry.js';
+import type { PartitionShape } from './partition.js';
 import type { PrimaryResolver } from './targets.js';
 
 export interface FaultOptions {
@@ -33,6 +34,8 @@ export interface FaultOptions {
   primary?: PrimaryResolver;
   /** The service port inside each node (latency faults proxy it). */
   port?: number;
+  /** Partitions draw only these shapes (redis: always the primary isolated); default: all that fit. */
+  shapes?: readonly PartitionShape[];
 }
 
 export interface FaultPlan {
@@ -51,7 +54,7 @@ export function faults(kinds: readonly string[], o: FaultOptions): FaultPlan {
     if (!p) throw new RangeError(`unknown fault kind "${k}"; known: ${FAULT_KINDS.join(', ')}`);
     return p;
   });
-  const draw: DrawOptions = { primary: o.primary !== undefined };
+  const draw: DrawOptions = { primary: o.primary !== undefined, ...(o.shapes ? { shapes: o.shapes } : {}) };
   const nemesisOptions = { ...(o.primary ? { primary: o.primary } : {}), ...(o.port !== undefined ? { port: o.port } : {}) };
   return {
     kinds: pkgs.map((p) => p.kind),

@@ -15,12 +15,15 @@
 import type { OpTemplate } from '../core/generator/types.js';
 import type { Rng } from '../core/rng.js';
 import type { Nemesis } from './nemesis.js';
+import type { PartitionShape } from './partition.js';
 import type { PrimaryResolver } from './targets.js';
 
 /** What a package may use when it draws a start op. */
 export interface DrawOptions {
   /** The system can name its primary: "primary" targets and shapes may be drawn. */
   primary: boolean;
+  /** Partitions draw only these shapes (e.g. always isolate the primary); default: all that fit. */
+  shapes?: readonly PartitionShape[];
 }
 
 /** What a package's Nemesis may be given by the workload (see `faults()`). */

@@ -52,7 +52,7 @@ export function partitionOp(shape: PartitionShape, nodes: readonly string[], rng
 
 /** Shapes that make sense for this many nodes (a ring or bridge needs at least 3). */
 function shapesFor(nodes: readonly string[], o: DrawOptions): PartitionShape[] {
-  return PARTITION_SHAPES.filter((s) => (s !== 'primary' || o.primary) && (nodes.length >= 3 || s === 'halves' || s === 'one'));
+  return PARTITION_SHAPES.filter((s) => (s !== 'primary' || o.primary) && (nodes.length >= 3 || s === 'halves' || s === 'one') && (o.shapes?.includes(s) ?? true));
 }
 
 interface PartitionValue {

@@ -9,6 +9,7 @@ import { clip, esc } from './escape.js';
 import { checkerView, type CheckerEvidence } from './checker-details.js';
 import { explainKey, type KeyView } from './explanation.js';
 import { logExcerpts } from './log-excerpts.js';
+import { queueIndices, queueResult, queueSection } from './queue-view.js';
 import { explanationView } from './explanation-view.js';
 import { faultWindows, type FaultWindow } from './fault-windows.js';
 import { latencyPlot } from './latency-plot.js';
@@ -47,11 +48,13 @@ export function renderReport(run: RunData, generatedAt = new Date()): string {
     if (wgl.length === 0) others.push({ name: c.name, valid: c.valid, result, partitions, messages: partitions.length ? [] : checkerMessages(result), ...toEvidence(collectViolations(result)) });
   }
   const byIndex = spanIndex(spans);
+  const queue = queueResult(run.results);
   // Ops drawn in an explanation link to their bar in the timeline, when it has bars.
   const anchors = new Set<number>();
   if (timelineHasBars(spans)) {
     for (const v of views) for (const o of v.ops) anchors.add(o.span.invokeIndex);
     for (const e of others) for (const v of e.violations) for (const i of v.indices) if (byIndex.has(i)) anchors.add(byIndex.get(i)!.invokeIndex);
+    for (const i of queueIndices(queue)) if (byIndex.has(i)) anchors.add(byIndex.get(i)!.invokeIndex);
   }
   const plots = spans.length
     ? [latencyPlot(spans, seconds, faults), quantilePlot(spans, b, seconds, faults), throughputPlot(spans, b, seconds, faults), timelinePlot(spans, b, seconds, faults, concurrency, end, anchors)].join('\n')
@@ -71,6 +74,7 @@ export function renderReport(run: RunData, generatedAt = new Date()): string {
 <body><main>
 ${summary(run, seconds)}
 ${explanations.length ? `<section class="explanations"><h2>Why it is not valid</h2>${explanations.join('\n')}</section>` : ''}
+${queueSection(queue, byIndex, anchors)}
 <section class="plots"><h2>What happened</h2>
 ${plots}
 </section>

@@ -122,6 +122,8 @@ const word = (v: Validity) => (v === true ? 'valid' : v === false ? 'INVALID' : 
  */
 function describeChecker(name: string, r: CheckResult, indent: string, lines: string[]): void {
   lines.push(`${indent}${name}: ${word(r.valid)}`);
+  // A checker's one line of figures (e.g. the queue's), shown whatever the verdict.
+  if (typeof r.summary === 'string') lines.push(`${indent}  ${r.summary}`);
   if (r.valid === true) return;
   if (typeof r.error === 'string') lines.push(`${indent}  ${r.error}`);
   const parts = (Array.isArray(r.partitions) ? r.partitions : []) as Array<{ key: string; valid: Validity; explanation?: { message: string }; reason?: string }>;

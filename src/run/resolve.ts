@@ -53,6 +53,7 @@ export function resolveTest(request: RunRequest): ResolvedTest {
     }
   }
   values.nemesis = nemesis;
+  if (!given.has('nodes') && workload.defaultNodes !== undefined) values.nodes = workload.defaultNodes;
   if (workload.maxNodes !== undefined && (values.nodes as number) > workload.maxNodes) {
     if (given.has('nodes')) throw new UsageError(`--nodes: ${workload.name} runs on at most ${workload.maxNodes} node(s), got ${String(values.nodes)}; use --nodes ${workload.maxNodes}`);
     values.nodes = workload.maxNodes;

@@ -45,6 +45,8 @@ export interface Workload {
    * concurrency than the general default (transactions must overlap to conflict).
    */
   defaultRate?: number;
+  /** Cluster size when `--nodes` is not given (the general default is 5). */
+  defaultNodes?: number;
   build(opts: TestOptions, nodes: readonly string[]): WorkloadParts;
   /** The checker, also used by `faultline check` on a stored run. */
   checker(opts: TestOptions): Checker;

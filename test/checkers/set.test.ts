@@ -29,6 +29,23 @@ describe('set checker', () => {
     expect(r.valid).toBe(false);
     expect(r.lost).toEqual([expect.objectContaining({ element: 'a', missingOn: ['n2'] })]);
     expect((r.messages as string[])[0]).toMatch(/1 lost element\(s\): a \(missing on n2\)/);
+    expect(r.lostAcknowledged).toBe(1);
+    expect((r.messages as string[])[1]).toBe('1 of 2 acknowledged add(s) lost');
+  });
+
+  it('counts acknowledged adds lost apart from in-doubt adds a read showed and then lost', () => {
+    const b = h()
+      .op(0, 'add', 'a', 'ok', 'a', 'n1')
+      .op(0, 'add', 'b', 'ok', 'b', 'n1')
+      .op(2, 'add', 'c', 'info', 'c', 'n1')
+      .op(1, 'read', null, 'ok', ['a', 'b', 'c'], 'n1')
+      .fault('stop-partition')
+      .op(1, 'read', null, 'ok', ['a'], 'n1');
+    const r = checkSet(b.ops);
+    expect(r.valid).toBe(false);
+    expect(r.lostCount).toBe(2);
+    expect(r.lostAcknowledged).toBe(1);
+    expect(r.messages).toContain('1 of 2 acknowledged add(s) lost');
   });
 
   it('an in-doubt add that was seen must survive too; one never seen may be absent', () => {

@@ -11,8 +11,8 @@ export interface CliResult {
   stderr: string;
 }
 
-export function startCli(args: readonly string[]): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(args: readonly string[], env?: Record<string, string>): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -21,8 +21,9 @@ export function startCli(args: readonly string[]): { child: ChildProcess; done: 
   return { child, done };
 }
 
-export function cli(args: readonly string[]): Promise<CliResult> {
-  return startCli(args).done;
+/** `env` is added to this process' environment for the child. */
+export function cli(args: readonly string[], env?: Record<string, string>): Promise<CliResult> {
+  return startCli(args, env).done;
 }
 
 /** The run directory a `faultline run` printed ("output in <dir>"). */

@@ -126,7 +126,7 @@ describe('the option table', () => {
   });
 
   it('takes a workload option only for the workload that declares it', async () => {
-    await expect(request(['register', '--reads', 'serializable'])).rejects.toThrow(/--reads is an option of etcd, not of register/);
+    await expect(request(['register', '--reads', 'serializable'])).rejects.toThrow(/--reads is an option of etcd, zookeeper, not of register/);
     await expect(request(['etcd', '--reads', 'stale'])).rejects.toThrow(/--reads must be one of linearizable, serializable, got "stale"/);
     await expect(requestFromObject({ workload: 'register', reads: 'serializable' })).rejects.toThrow(/unknown option "reads" for register/);
   });

@@ -98,7 +98,7 @@ function hostFaketime(): string[] {
  * Built-in systems whose image is a Dockerfile in this package's `images/` (they need
  * Debian packages, not just a host binary); `faultline images <name>` builds them ahead.
  */
-export const DOCKERFILE_IMAGES = ['postgres', 'mariadb'] as const;
+export const DOCKERFILE_IMAGES = ['postgres', 'zookeeper', 'redis', 'rabbitmq', 'nats', 'mariadb'] as const;
 export type DockerfileImageName = (typeof DOCKERFILE_IMAGES)[number];
 
 export function dockerfileImage(name: DockerfileImageName): ImageSource {

@@ -3,7 +3,7 @@
  * (node, etcd, nettools by default), skipping any whose hash already has an image.
  * Without names, an image whose binary is missing on this host is skipped with a note;
  * a name given explicitly must build. `debian` (debootstrap, minutes) and the images of
- * built-in systems that install Debian packages (`postgres`, `mariadb`) are built only when named. `--config <file>` builds a workload file's own image (`service.docker`), so
+ * built-in systems that install Debian packages (`postgres`, `rabbitmq`, `nats`, `mariadb`) are built only when named. `--config <file>` builds a workload file's own image (`service.docker`), so
  * a CI job can build it in a step of its own before the tests (the caller loads the file:
  * workload files belong to the layers above this one).
  */

@@ -1,0 +1,77 @@
+/**
+ * `npm run bench:systems`: the ZooKeeper and Redis-with-Sentinel findings over seeds, as
+ * the README reports them. Each configuration runs once per seed (the same runs the printed
+ * command line does) and prints its verdict and the figure that matters: for ZooKeeper
+ * how many keys showed a non-linearizable (stale) read, for Redis how many acknowledged
+ * adds were lost and whether the registers stayed linearizable.
+ *
+ *   BENCH_SEEDS=1-5 (default)   BENCH_BACKEND=local|docker
+ *   BENCH_ONLY=<label prefix>, e.g. zookeeper, redis, "zookeeper --reads local"
+ *
+ * Slow (minutes per configuration: JVMs and failovers): a benchmark, not a test.
+ */
+import { runTest } from '../src/api/run.js';
+import type { RunTestOptions } from '../src/api/run.js';
+
+interface Config {
+  label: string;
+  options: RunTestOptions;
+}
+
+const backend = process.env.BENCH_BACKEND === 'docker' ? 'docker' : 'local';
+const [from, to] = (process.env.BENCH_SEEDS ?? '1-5').split('-').map(Number) as [number, number?];
+const seeds = Array.from({ length: (to ?? from) - from + 1 }, (_, i) => from + i);
+const only = process.env.BENCH_ONLY;
+
+const zk: RunTestOptions = { workload: 'zookeeper', nodes: 3, nemesisInterval: 3, timeLimit: 20, rate: 200 };
+const redis: RunTestOptions = { workload: 'redis', nodes: 3, nemesis: ['partition'], nemesisInterval: 8, timeLimit: 30 };
+const CONFIGS: Config[] = [
+  { label: 'zookeeper --reads sync, every fault kind', options: { ...zk, reads: 'sync', nemesis: ['partition', 'kill', 'pause', 'loss', 'latency'] } },
+  // Stale reads come from a member behind the leader: a follower cut off from it (until it
+  // notices), or one whose lossy link (TCP retransmissions) keeps it in the ensemble but late.
+  { label: 'zookeeper --reads local, partitions', options: { ...zk, reads: 'local', nemesis: ['partition'], timeLimit: 30, concurrency: 20 } },
+  { label: 'zookeeper --reads local, packet loss', options: { ...zk, reads: 'local', nemesis: ['loss'], concurrency: 20 } },
+  { label: 'redis async, primary isolated', options: { ...redis, variant: 'async' } },
+  { label: 'redis min-replicas (+WAIT), primary isolated', options: { ...redis, variant: 'min-replicas' } },
+  { label: 'redis single, appendfsync always, kill -9', options: { workload: 'redis', variant: 'single', nodes: 1, nemesis: ['kill'], nemesisInterval: 3, timeLimit: 20 } },
+];
+
+function flag(name: string, v: unknown): string {
+  return v === undefined ? '' : ` --${name} ${Array.isArray(v) ? v.join(',') : String(v)}`;
+}
+
+/** The CLI line that runs the same test (what the README quotes). */
+function commandLine(o: RunTestOptions, seed: number): string {
+  return `npm run test:jepsen -- ${o.workload}${flag('variant', o.variant)}${flag('reads', o.reads)}${flag('nodes', o.nodes)}${flag('nemesis', o.nemesis)}${flag('nemesis-interval', o.nemesisInterval)}${flag('time-limit', o.timeLimit)}${flag('rate', o.rate)}${flag('concurrency', o.concurrency)} --seed ${seed}${backend === 'docker' ? ' --backend docker' : ''}`;
+}
+
+/** The figure of one run, from its results. */
+function figure(workload: string, results: Record<string, unknown> | undefined): string {
+  if (!results) return 'no results';
+  if (workload === 'zookeeper') {
+    const lin = results.linearizability as { invalidKeys?: string[]; opCount?: number } | undefined;
+    return `non-linearizable keys: ${lin?.invalidKeys?.length ?? '?'} of 5 (${lin?.opCount ?? '?'} ops searched)`;
+  }
+  const r = results.redis as { linearizability?: { valid: unknown }; set?: { lostAcknowledged?: number; acknowledged?: number; lostCount?: number } } | undefined;
+  const set = r?.set;
+  return `acknowledged adds lost: ${set?.lostAcknowledged ?? '?'} of ${set?.acknowledged ?? '?'}; lost incl. seen-only: ${set?.lostCount ?? '?'}; registers ${r?.linearizability?.valid === true ? 'linearizable' : 'NOT linearizable'}`;
+}
+
+const verdict = (v: unknown) => (v === true ? 'VALID' : v === false ? 'INVALID' : 'UNKNOWN');
+
+for (const c of CONFIGS) {
+  if (only && !c.label.startsWith(only)) continue;
+  process.stdout.write(`\n${c.label} (${backend})\n`);
+  let invalid = 0;
+  for (const seed of seeds) {
+    try {
+      const r = await runTest({ ...c.options, seed, backend, out: 'reports/bench-systems' });
+      if (r.valid === false) invalid++;
+      process.stdout.write(`  seed ${seed}: ${verdict(r.valid)}; ${figure(String(c.options.workload), r.results as Record<string, unknown> | undefined)}\n`);
+    } catch (e) {
+      process.stdout.write(`  seed ${seed}: harness error: ${(e as Error).message}\n`);
+    }
+    process.stdout.write(`    ${commandLine(c.options, seed)}\n`);
+  }
+  process.stdout.write(`  invalid in ${invalid} of ${seeds.length} seeds\n`);
+}
