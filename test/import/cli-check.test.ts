@@ -11,11 +11,11 @@ const tmp = mkdtempSync(join(tmpdir(), 'fl-test-check-file-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('faultline check FILE', () => {
-  // No wall-clock bound here (unit tests have none: this machine's load decides them);
-  // bench:checker measures the search.
-  it('checks a Porcupine kv history, every key with --full, within a 2 s budget', async () => {
+  // The budget is generous: on a loaded machine 2 s left keys undecided, and how fast the
+  // search is belongs to bench:checker, not to a unit test.
+  it('checks a Porcupine kv history, every key with --full', async () => {
     const out = join(tmp, 'results.json');
-    const r = await cli(['check', '--format', 'porcupine-kv', '--full', '--checker-timeout', '2', '--out', out, join(data, 'kv/c50-bad.txt')]);
+    const r = await cli(['check', '--format', 'porcupine-kv', '--full', '--checker-timeout', '120', '--out', out, join(data, 'kv/c50-bad.txt')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/c50-bad\.txt \(porcupine-kv, model kv\): INVALID\n {2}linearizability: INVALID \(2024 ops, 10\/10 key\(s\) decided/);
     const doc = JSON.parse(readFileSync(out, 'utf8')) as { linearizability: { partitions: { valid: unknown }[] } };
