@@ -6,30 +6,42 @@
  *   wr  T2 read the version T1 installed                          (read dependency)
  *   rw  T1 read a version, T2 installed the next one              (anti-dependency)
  *
- *   G0        a cycle of ww edges only                 (dirty writes)
- *   G1c       a cycle of ww and wr edges, one wr at least (circular information flow)
- *   G-single  a cycle with exactly one rw edge          (read skew; forbidden by SI)
- *   G2        a cycle with rw edges, not G-single       (write skew; forbidden only by
- *             serializability)
+ *   G0                  a cycle of ww edges only             (dirty writes)
+ *   G1c                 a cycle of ww and wr edges            (circular information flow)
+ *   G-single-item       exactly one rw edge                   (read skew; forbidden by SI)
+ *   G-nonadjacent-item  rw edges, never two in a row          (also forbidden by SI)
+ *   G2-item             rw edges, two of them adjacent        (write skew; forbidden by
+ *                       repeatable read and serializability, allowed by SI)
  *
- * Each class is searched in the subgraph of the edges it may use, so the report gives
- * the most specific anomaly first and one short cycle per strongly connected component
- * and class, not every cycle (there can be exponentially many).
+ * Besides data dependencies the graph may hold `process` edges (one client's transactions
+ * in the order it ran them) and `realtime` edges (T1 completed before T2 was invoked). A
+ * cycle that needs one of them is the same shape with `-process` or `-realtime`
+ * (G-single-item-realtime): it is serializable, but not in an order that respects the
+ * client's session, or time. Each shape is searched in the subgraph of the edges it may
+ * use, per order (data only, then with process edges, then with realtime edges), and each
+ * component is reported once per order, under its most specific shape; the report is one
+ * short cycle per component and shape, not every cycle (there can be exponentially many).
+ * A search cut short by its budget says which anomaly it could not rule out.
  */
+import { impliedAnomalies, type Order } from './consistency-models.js';
 
-export type EdgeKind = 'ww' | 'wr' | 'rw';
-export type CycleAnomaly = 'G0' | 'G1c' | 'G-single' | 'G2';
+export type EdgeKind = 'ww' | 'wr' | 'rw' | 'process' | 'realtime';
+/** The shapes of cycle searched, most specific first; all rw edges here are on items (keys). */
+export type CycleShape = 'G0' | 'G1c' | 'G-single-item' | 'G-nonadjacent-item' | 'G2-item';
 
 export interface Edge {
   from: number;
   to: number;
   kind: EdgeKind;
-  /** The key whose versions made the edge. */
+  /** The key whose versions made the edge ('' for process and realtime edges). */
   key: string;
 }
 
 export interface Cycle {
-  anomaly: CycleAnomaly;
+  /** The shape, with `-process` or `-realtime` when the cycle needs such an edge: "G-single-item-realtime". */
+  anomaly: string;
+  shape: CycleShape;
+  order: Order;
   /** Edges in order; the last one's `to` is the first one's `from`. */
   steps: Edge[];
 }
@@ -114,78 +126,182 @@ export class DependencyGraph {
     }
     return result;
   }
+}
 
-  /** A shortest path from `from` to `to` inside `within` over edges `allowed` admits (BFS). */
-  path(from: number, to: number, within: ReadonlySet<number>, allowed: (e: Edge) => boolean): Edge[] | undefined {
-    if (from === to) return [];
-    const via = new Map<number, Edge>();
-    const queue = [from];
-    const visited = new Set([from]);
-    for (let qi = 0; qi < queue.length; qi++) {
-      for (const e of this.edges(queue[qi]!)) {
-        if (!allowed(e) || !within.has(e.to) || visited.has(e.to)) continue;
-        visited.add(e.to);
-        via.set(e.to, e);
-        if (e.to === to) {
-          const steps: Edge[] = [];
-          for (let n = to; n !== from; n = via.get(n)!.from) steps.unshift(via.get(n)!);
-          return steps;
-        }
-        queue.push(e.to);
-      }
-    }
-    return undefined;
+/** Start nodes tried per component and shape before the search gives up on it. */
+const MAX_TRIES = 64;
+/** States (node × search state) visited in all, over every search of one history. */
+const MAX_VISITS = 20_000_000;
+
+const SHAPES: readonly CycleShape[] = ['G0', 'G1c', 'G-single-item', 'G-nonadjacent-item', 'G2-item'];
+const SUFFIX: Record<Order, string> = { data: '', process: '-process', realtime: '-realtime' };
+
+// The search state, packed: bit 0 fresh (no edge taken yet), bits 1-2 rw edges so far
+// (capped at 2), bit 3 last edge rw, bit 4 first edge rw, bit 5 an edge of the order's
+// own kind taken.
+const FRESH = 1;
+const rwCount = (s: number) => (s >> 1) & 3;
+const LAST_RW = 8;
+const FIRST_RW = 16;
+const EXTRA = 32;
+const STATES = 64;
+
+function dataKinds(shape: CycleShape): ReadonlySet<EdgeKind> {
+  return new Set<EdgeKind>(shape === 'G0' ? ['ww'] : shape === 'G1c' ? ['ww', 'wr'] : ['ww', 'wr', 'rw']);
+}
+
+/** The state after taking `e` from state `s`, or -1 when the shape forbids it. */
+function step(shape: CycleShape, extra: EdgeKind | undefined, s: number, e: Edge): number {
+  const rw = e.kind === 'rw';
+  const count = Math.min(2, rwCount(s) + (rw ? 1 : 0));
+  if (shape === 'G-single-item' && rwCount(s) + (rw ? 1 : 0) > 1) return -1;
+  if (shape === 'G-nonadjacent-item' && rw && s & LAST_RW) return -1;
+  let n = count << 1;
+  if (rw) n |= LAST_RW;
+  if (s & FRESH ? rw : s & FIRST_RW) n |= FIRST_RW;
+  if (s & EXTRA || (extra !== undefined && e.kind === extra)) n |= EXTRA;
+  return n;
+}
+
+/** Whether a walk back at its start in state `s` is a cycle of the shape. */
+function accepts(shape: CycleShape, extra: EdgeKind | undefined, s: number): boolean {
+  if (extra !== undefined && !(s & EXTRA)) return false;
+  const n = rwCount(s);
+  switch (shape) {
+    case 'G0':
+    case 'G1c':
+      return true;
+    case 'G-single-item':
+      return n === 1;
+    case 'G-nonadjacent-item':
+      return n >= 2 && !(s & FIRST_RW && s & LAST_RW);
+    case 'G2-item':
+      return n >= 1;
   }
 }
 
-const MAX_TRIES = 64;
-const wwOnly = (e: Edge) => e.kind === 'ww';
-const noRw = (e: Edge) => e.kind !== 'rw';
-const any = () => true;
+/** The shape and order a found cycle actually has (a wider search may find a narrower shape). */
+export function classify(steps: readonly Edge[]): { shape: CycleShape; order: Order; anomaly: string } {
+  const rw = steps.map((e) => e.kind === 'rw');
+  const n = rw.filter(Boolean).length;
+  const shape: CycleShape =
+    n === 0
+      ? steps.every((e) => e.kind !== 'wr')
+        ? 'G0'
+        : 'G1c'
+      : n === 1
+        ? 'G-single-item'
+        : rw.some((x, i) => x && rw[(i + 1) % rw.length])
+          ? 'G2-item'
+          : 'G-nonadjacent-item';
+  const order: Order = steps.some((e) => e.kind === 'process') ? 'process' : steps.some((e) => e.kind === 'realtime') ? 'realtime' : 'data';
+  return { shape, order, anomaly: shape + SUFFIX[order] };
+}
+
+export interface CycleSearch {
+  cycles: Cycle[];
+  /** Anomalies a search could not rule out before its budget ended (they may exist). */
+  possible: string[];
+  /** Whether some shape had more components with cycles than the limit reported. */
+  capped: boolean;
+}
 
 /**
- * One cycle per component and anomaly class, most specific class first; a component
- * that holds a G0 cycle is not searched again for G1c, and so on, so each component is
- * reported once, under the weakest isolation level its cycle violates.
+ * Searches `graph` for cycles: per order in `orders` and per shape, one shortest cycle per
+ * strongly connected component (at most `limit` per shape and order). `known` holds the
+ * anomalies already found by other means; a shape whose anomaly they (or earlier cycles)
+ * imply is not searched again at a weaker order.
  */
-export function findCycles(graph: DependencyGraph, limit = 20): Cycle[] {
-  const found: Cycle[] = [];
-  const reported = new Set<number>();
-  const searches: { anomaly: CycleAnomaly; allowed: (e: Edge) => boolean; through: (e: Edge) => boolean; rest: (e: Edge) => boolean }[] = [
-    // A cycle in the ww subgraph: any ww edge of a component closes one.
-    { anomaly: 'G0', allowed: wwOnly, through: wwOnly, rest: wwOnly },
-    // A wr edge a→b closes a G1c cycle when b reaches a again without rw edges.
-    { anomaly: 'G1c', allowed: noRw, through: (e) => e.kind === 'wr', rest: noRw },
-    // An rw edge a→b closes a G-single cycle when b reaches a without rw edges...
-    { anomaly: 'G-single', allowed: any, through: (e) => e.kind === 'rw', rest: noRw },
-    // ...and a G2 cycle when it needs more anti-dependencies to get back.
-    { anomaly: 'G2', allowed: any, through: (e) => e.kind === 'rw', rest: any },
-  ];
-  for (const s of searches) {
-    for (const scc of graph.components(s.allowed)) {
-      if (found.length >= limit) return found;
-      if (scc.some((n) => reported.has(n))) continue;
-      const within = new Set(scc);
-      let best: Edge[] | undefined;
-      // Each try is a BFS of the component. Inside a strongly connected component the
-      // first edge tried closes a cycle for G0, G1c and G2; only G-single may need more,
-      // and a bounded number keeps a huge component from costing edges × nodes (a missed
-      // G-single is then found by the G2 search, which relabels a one-rw cycle).
-      let tries = 0;
-      for (const a of scc) {
-        if (tries >= MAX_TRIES) break;
-        for (const e of graph.edges(a)) {
-          if (!s.through(e) || !within.has(e.to)) continue;
-          tries++;
-          const back = graph.path(e.to, a, within, s.rest);
-          if (back && (!best || back.length + 1 < best.length)) best = [e, ...back];
+export function searchCycles(graph: DependencyGraph, o: { orders?: readonly Order[]; limit?: number; known?: Iterable<string> } = {}): CycleSearch {
+  const orders = o.orders ?? ['data'];
+  const limit = o.limit ?? 20;
+  const cycles: Cycle[] = [];
+  const possible: string[] = [];
+  let capped = false;
+  const found = new Set<string>(o.known ?? []);
+  let visits = 0;
+
+  for (const order of orders) {
+    const extra: EdgeKind | undefined = order === 'data' ? undefined : order;
+    const reported = new Set<number>();
+    for (const shape of SHAPES) {
+      const name = shape + SUFFIX[order];
+      if (impliedAnomalies(found).has(name)) continue;
+      const kinds = dataKinds(shape);
+      const allowed = (e: Edge) => kinds.has(e.kind) || e.kind === extra;
+      // The cycle must hold an edge of the order's kind, or for data the shape's own kind.
+      const seedKind: EdgeKind = extra ?? (shape === 'G0' ? 'ww' : shape === 'G1c' ? 'wr' : 'rw');
+      let count = 0;
+      for (const scc of graph.components(allowed)) {
+        if (scc.some((n) => reported.has(n))) continue;
+        if (count >= limit) {
+          capped = true;
+          break;
         }
-        if (best && best.length === 2) break;
+        const within = new Set(scc);
+        const starts = scc.filter((a) => graph.edges(a).some((e) => e.kind === seedKind && within.has(e.to)));
+        let best: Edge[] | undefined;
+        let tries = 0;
+        for (const a of starts) {
+          if (tries >= MAX_TRIES || visits >= MAX_VISITS) break;
+          tries++;
+          const r = shortestCycle(graph, a, within, allowed, shape, extra, MAX_VISITS - visits);
+          visits += r.visits;
+          if (r.steps) {
+            best = r.steps;
+            break;
+          }
+        }
+        if (!best) {
+          if (tries < starts.length) possible.push(name);
+          continue;
+        }
+        for (const n of scc) reported.add(n);
+        const c = classify(best);
+        cycles.push({ ...c, steps: best });
+        found.add(c.anomaly);
+        count++;
       }
-      if (!best) continue;
-      for (const n of scc) reported.add(n);
-      found.push({ anomaly: s.anomaly === 'G2' && best.filter((e) => e.kind === 'rw').length === 1 ? 'G-single' : s.anomaly, steps: best });
     }
   }
-  return found;
+  return { cycles, possible: [...new Set(possible)], capped };
+}
+
+/** A shortest cycle through `a` of `shape` (BFS over node × search state). */
+function shortestCycle(
+  graph: DependencyGraph,
+  a: number,
+  within: ReadonlySet<number>,
+  allowed: (e: Edge) => boolean,
+  shape: CycleShape,
+  extra: EdgeKind | undefined,
+  budget: number,
+): { steps?: Edge[]; visits: number } {
+  const start = a * STATES + FRESH;
+  const via = new Map<number, { prev: number; edge: Edge }>();
+  const queue = [start];
+  const seen = new Set([start]);
+  for (let qi = 0; qi < queue.length; qi++) {
+    if (qi >= budget) return { visits: qi };
+    const cur = queue[qi]!;
+    const node = Math.floor(cur / STATES);
+    const s = cur % STATES;
+    for (const e of graph.edges(node)) {
+      if (!allowed(e) || !within.has(e.to)) continue;
+      const ns = step(shape, extra, s, e);
+      if (ns < 0) continue;
+      if (e.to === a) {
+        if (!accepts(shape, extra, ns)) continue;
+        const steps = [e];
+        for (let k = cur; k !== start; k = via.get(k)!.prev) steps.unshift(via.get(k)!.edge);
+        return { steps, visits: qi + 1 };
+      }
+      const key = e.to * STATES + ns;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      via.set(key, { prev: cur, edge: e });
+      queue.push(key);
+    }
+  }
+  return { visits: queue.length };
 }

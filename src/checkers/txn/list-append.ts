@@ -21,13 +21,18 @@
  *   internal            a transaction's read disagrees with its own earlier micro-ops
  *   phantom-element     a read saw an element nobody tried to append
  *
- * The graph has no real-time edges: this checks serializability, not strict
- * serializability (a transaction may appear to run before one that finished earlier).
+ * The graph also holds process edges (each client's transactions in the order it ran them)
+ * and realtime edges (a transaction that completed before another was invoked precedes
+ * it); a cycle that needs one is named with `-process` or `-realtime`. The verdict is
+ * against a consistency model (`consistencyModel`, default serializable): valid when
+ * nothing it forbids was found (consistency-models.ts says what each forbids). The result
+ * also names every model the anomalies rule out and the strongest ones still consistent.
  */
 import type { CompletedOp, Op } from '../../core/op.js';
 import { pairOps } from '../../core/history-reader.js';
 import type { Checker, CheckResult } from '../checker.js';
-import { DependencyGraph, findCycles, type Cycle } from './dependency-graph.js';
+import { CONSISTENCY_MODELS, forbiddenAmong, isConsistencyModel, judgeModels, type ConsistencyModel, type Order } from './consistency-models.js';
+import { DependencyGraph, searchCycles, type Cycle } from './dependency-graph.js';
 
 export type MicroOp = ['append', unknown, unknown] | ['r', unknown, unknown[] | null];
 
@@ -39,7 +44,12 @@ export interface Txn {
   mops: MicroOp[];
 }
 
-export type AnomalyKind = 'incompatible-order' | 'duplicate-elements' | 'G1a' | 'G1b' | 'internal' | 'phantom-element' | 'G0' | 'G1c' | 'G-single' | 'G2';
+/**
+ * What the checker names: read anomalies ('incompatible-order', 'duplicate-elements',
+ * 'G1a', 'G1b', 'internal', 'phantom-element') and cycles ('G0', 'G1c', 'G-single-item',
+ * 'G-nonadjacent-item', 'G2-item', each also with '-process' or '-realtime').
+ */
+export type AnomalyKind = string;
 
 /** An op of the history, as checkers cite them (the report links `index` to its timeline). */
 export interface TxnRef {
@@ -58,7 +68,24 @@ export interface ListAppendAnomaly {
 export interface ListAppendResult extends CheckResult {
   txnCount: number;
   edgeCount: number;
+  /** The model the verdict is against. */
+  consistencyModel: ConsistencyModel;
+  /** Every kind found, whether the model allows it or not. */
   anomalyTypes: string[];
+  /** The kinds found that the model forbids (valid is false when there are any). */
+  forbiddenAnomalyTypes: string[];
+  /** Kinds the cycle search could not rule out before its budget ended. */
+  possibleAnomalyTypes: string[];
+  /** Every model the anomalies rule out, weakest first. */
+  modelsRuledOut: ConsistencyModel[];
+  /** The weakest of those (the stronger ones fall with them). */
+  weakestModelsRuledOut: ConsistencyModel[];
+  /** The strongest models the history is still consistent with. */
+  strongestConsistentModels: ConsistencyModel[];
+  /** Models neither ruled out nor confirmed (the search budget ran out). */
+  undecidedModels: ConsistencyModel[];
+  /** One line: the model, the verdict, what is ruled out and what is left. */
+  summary: string;
   /** True when the cycle search stopped at its limit: more cycles may exist. */
   cyclesCapped: boolean;
   messages: string[];
@@ -103,7 +130,16 @@ interface Writer {
   superseded: boolean;
 }
 
-export function checkListAppend(history: readonly Op[], o: { maxCycles?: number } = {}): ListAppendResult {
+export interface ListAppendOptions {
+  /** Cycles reported per anomaly shape and order (the search stops there). */
+  maxCycles?: number;
+  /** The model the verdict is against [serializable]. */
+  consistencyModel?: ConsistencyModel;
+}
+
+export function checkListAppend(history: readonly Op[], o: ListAppendOptions = {}): ListAppendResult {
+  const model = o.consistencyModel ?? 'serializable';
+  if (!isConsistencyModel(model)) throw new Error(`unknown consistency model "${String(model)}"; models: ${CONSISTENCY_MODELS.join(', ')}`);
   const txns = transactions(history);
   const anomalies: ListAppendAnomaly[] = [];
   const writers = new Map<string, Map<string, Writer>>(); // key -> element -> writer
@@ -233,25 +269,100 @@ export function checkListAppend(history: readonly Op[], o: { maxCycles?: number 
       if (w) graph.add(r.txn.id, w.txn.id, 'rw', r.key);
     }
   }
+  addOrderEdges(graph, txns);
   const maxCycles = o.maxCycles ?? 20;
-  const cycles = findCycles(graph, maxCycles);
-  for (const c of cycles) anomalies.push(describeCycle(c, txns));
-  const cyclesCapped = cycles.length >= maxCycles;
+  const orders: Order[] = ['data', 'process', 'realtime'];
+  const search = searchCycles(graph, { orders, limit: maxCycles, known: anomalies.map((a) => a.kind) });
+  for (const c of search.cycles) anomalies.push(describeCycle(c, txns));
+  const cyclesCapped = search.capped;
 
   const anomalyTypes = [...new Set(anomalies.map((a) => a.kind))].sort();
-  // One line per kind for the terminal summary: how many, and the first as an example.
-  const messages = anomalyTypes.map((t) => {
+  const forbidden = forbiddenAmong(model, anomalyTypes);
+  const verdict = judgeModels(anomalyTypes, search.possible);
+  const valid = forbidden.length > 0 ? false : verdict.undecided.includes(model) ? 'unknown' : true;
+  // One line per kind for the terminal summary: how many, and the first as an example;
+  // the kinds the model forbids first.
+  const messages = [...forbidden, ...anomalyTypes.filter((t) => !forbidden.includes(t))].map((t) => {
     const of = anomalies.filter((a) => a.kind === t);
-    return `${t} ×${of.length}, e.g. ${of[0]!.message}`;
+    return `${t} ×${of.length}${forbidden.includes(t) ? '' : ` (allowed by ${model})`}, e.g. ${of[0]!.message}`;
   });
-  if (cyclesCapped) messages.push(`(the cycle search stopped after ${maxCycles} cycles; there may be more)`);
-  return { valid: anomalies.length === 0, txnCount: txns.length, edgeCount: graph.edgeCount, anomalyTypes, cyclesCapped, messages, anomalies };
+  if (cyclesCapped) messages.push(`(the cycle search stopped after ${maxCycles} cycles of one kind; there may be more)`);
+  if (search.possible.length) messages.push(`(the cycle search ran out of budget before it could rule out ${search.possible.join(', ')})`);
+  const summary = [
+    `${txns.length} transactions against ${model}: ${forbidden.length ? `violated (${forbidden.join(', ')})` : valid === true ? 'kept' : 'undecided'}`,
+    anomalyTypes.length ? `anomalies ${anomalyTypes.join(', ')}` : 'no anomalies',
+    `ruled out ${verdict.weakestRuledOut.join(', ') || 'nothing'}${verdict.ruledOut.length > verdict.weakestRuledOut.length ? ' and what implies them' : ''}`,
+    `strongest still consistent ${verdict.strongestConsistent.join(', ') || 'none'}`,
+    ...(verdict.undecided.length ? [`undecided ${verdict.undecided.join(', ')}`] : []),
+  ].join('; ');
+  return {
+    valid,
+    txnCount: txns.length,
+    edgeCount: graph.edgeCount,
+    consistencyModel: model,
+    anomalyTypes,
+    forbiddenAnomalyTypes: forbidden,
+    possibleAnomalyTypes: search.possible,
+    modelsRuledOut: verdict.ruledOut,
+    weakestModelsRuledOut: verdict.weakestRuledOut,
+    strongestConsistentModels: verdict.strongestConsistent,
+    undecidedModels: verdict.undecided,
+    summary,
+    cyclesCapped,
+    messages,
+    anomalies,
+  };
+}
+
+/**
+ * Process edges: from each committed transaction to the next ones its client ran (up to
+ * and including its next committed one; an indeterminate one in between may have taken
+ * effect any time later, so it orders nothing after it). Realtime edges: from each
+ * committed transaction to those invoked after it completed, reduced to the ones not
+ * implied through another committed transaction (each invocation gets an edge from every
+ * committed transaction that completed before it and precedes no other such one).
+ * Failed transactions took no effect and get neither.
+ */
+function addOrderEdges(graph: DependencyGraph, txns: readonly Txn[]): void {
+  const live = txns.filter((t) => t.op.type !== 'fail');
+  const lastOk = new Map<unknown, Txn>();
+  for (const t of [...live].sort((x, y) => x.op.invoke.index - y.op.invoke.index)) {
+    const p = t.op.process;
+    if (p === undefined || p === null) continue;
+    const prev = lastOk.get(p);
+    if (prev) graph.add(prev.id, t.id, 'process', '');
+    if (t.op.type === 'ok') lastOk.set(p, t);
+  }
+  const events: { at: number; t: Txn; invoke: boolean }[] = [];
+  for (const t of live) {
+    events.push({ at: t.op.invoke.index, t, invoke: true });
+    if (t.op.type === 'ok' && t.op.complete) events.push({ at: t.op.complete.index, t, invoke: false });
+  }
+  events.sort((x, y) => x.at - y.at);
+  const frontier = new Set<number>();
+  const preds = new Map<number, number[]>();
+  for (const ev of events) {
+    if (ev.invoke) {
+      const ps = [...frontier];
+      preds.set(ev.t.id, ps);
+      for (const p of ps) graph.add(p, ev.t.id, 'realtime', '');
+    } else {
+      for (const p of preds.get(ev.t.id) ?? []) frontier.delete(p);
+      frontier.add(ev.t.id);
+    }
+  }
 }
 
 function describeCycle(c: Cycle, txns: readonly Txn[]): ListAppendAnomaly {
   const name = (id: number) => `T${index(txns[id]!)}`;
-  const how: Record<string, string> = { ww: 'was overwritten by', wr: 'was read by', rw: 'read a version overwritten by' };
-  const text = c.steps.map((e) => `${name(e.from)} ${how[e.kind]} ${name(e.to)} (${e.kind} on ${e.key})`).join('; ');
+  const how: Record<string, string> = {
+    ww: 'was overwritten by',
+    wr: 'was read by',
+    rw: 'read a version overwritten by',
+    process: 'ran before, in the same client,',
+    realtime: 'completed before the invocation of',
+  };
+  const text = c.steps.map((e) => `${name(e.from)} ${how[e.kind]} ${name(e.to)} (${e.kind}${e.key !== '' ? ` on ${e.key}` : ''})`).join('; ');
   return { kind: c.anomaly, message: `${c.anomaly} cycle: ${text}`, ops: c.steps.map((e) => ref(txns[e.from]!)) };
 }
 
@@ -270,7 +381,7 @@ function endsWith(list: readonly string[], tail: readonly string[]): boolean {
 }
 
 /** The checker: valid when no anomaly is found; reports each with the ops involved. */
-export function listAppend(o: { maxCycles?: number } = {}): Checker {
+export function listAppend(o: ListAppendOptions = {}): Checker {
   return {
     name: 'list-append',
     async check(history) {
