@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FaultlineError, UsageError } from './core/errors.js';
 import { parseCli } from './core/cli-args.js';
+import { CONSISTENCY_MODELS } from './checkers/txn/consistency-models.js';
 import { checkRun } from './run/check.js';
 import { requestFromArgs } from './run/request.js';
 import { resolveTest } from './run/resolve.js';
@@ -31,12 +32,14 @@ commands:
                              run a stored test again: same seed, options and faults as it ran
                              (a workload-file run needs its file passed with --config)
   init [file] [--force]      write a commented workload file for your service [faultline.config.ts]
-  check <run-dir> [--config file]
-                             re-check a stored history (e.g. reports/register/<timestamp>)
-  check --format <f> [--model m] [--full] [--out file] FILE
+  check <run-dir> [--config file] [--consistency-model m]
+                             re-check a stored history (e.g. reports/register/<timestamp>);
+                             a transactional one against another consistency model
+  check --format <f> [--model m] [--consistency-model m] [--full] [--out file] FILE
                              check a history another tool recorded (jsonl, jepsen-edn,
                              porcupine-etcd, porcupine-kv); --model list-append checks
-                             transactions for isolation anomalies instead
+                             transactions for isolation anomalies instead, against
+                             --consistency-model (${CONSISTENCY_MODELS.join(', ')}) [serializable]
   clean                      remove namespaces, processes, temp dirs and containers left by killed runs
   images [name…]             build the Docker backend's images (node, etcd, nettools; no registry, cached by hash)
   images --config <file>     build a workload file's own image (service.docker)
@@ -71,11 +74,12 @@ export async function main(argv: string[]): Promise<number> {
             config: { type: 'string' },
             format: { type: 'string' },
             model: { type: 'string' },
+            'consistency-model': { type: 'string' },
             out: { type: 'string' },
             full: { type: 'boolean' },
           },
         });
-        if (positionals.length !== 1) throw new UsageError('usage: faultline check <run-dir> | faultline check --format <f> [--model <m>] [--full] [--out results.json] FILE');
+        if (positionals.length !== 1) throw new UsageError('usage: faultline check <run-dir> [--consistency-model <m>] | faultline check --format <f> [--model <m>] [--consistency-model <m>] [--full] [--out results.json] FILE');
         const t = values['checker-timeout'];
         const timeout = t === undefined ? undefined : Number(t);
         if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--checker-timeout must be a positive number of seconds, got "${t}"`);
@@ -88,6 +92,7 @@ export async function main(argv: string[]): Promise<number> {
           const format = values.format !== undefined ? formatByName(values.format) : formatForFile(target);
           const opts: Parameters<typeof checkFile>[0] = { file: target, format };
           if (values.model !== undefined) opts.model = values.model;
+          if (values['consistency-model'] !== undefined) opts.consistencyModel = values['consistency-model'];
           if (timeout !== undefined) opts.timeoutMs = timeout * 1000;
           if (values.full !== undefined) opts.full = values.full;
           if (values.out !== undefined) opts.out = values.out;
@@ -95,7 +100,13 @@ export async function main(argv: string[]): Promise<number> {
         }
         const fileOnly = (['model', 'out', 'full'] as const).filter((k) => values[k] !== undefined);
         if (fileOnly.length > 0) throw new UsageError(`--${fileOnly.join(', --')} only appl${fileOnly.length === 1 ? 'ies' : 'y'} to a history file (faultline check --format <f> FILE)`);
-        return (await checkRun(target, process.stderr, { ...(timeout !== undefined ? { checkerTimeout: timeout } : {}), ...(values.config !== undefined ? { config: values.config } : {}) })).exitCode;
+        return (
+          await checkRun(target, process.stderr, {
+            ...(timeout !== undefined ? { checkerTimeout: timeout } : {}),
+            ...(values.config !== undefined ? { config: values.config } : {}),
+            ...(values['consistency-model'] !== undefined ? { consistencyModel: values['consistency-model'] } : {}),
+          })
+        ).exitCode;
       }
       case 'replay': {
         const { values, positionals } = parseCli({

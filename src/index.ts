@@ -10,7 +10,16 @@ export { finalReads, registerOps, type RegisterOpsOptions } from './workload-kit
 export * as generators from './core/generator/index.js';
 export { compose, type CheckContext, type CheckResult, type Checker, type Validity } from './checkers/checker.js';
 export { perf } from './checkers/perf.js';
-export { checkListAppend, listAppend, type ListAppendAnomaly, type ListAppendResult, type MicroOp } from './checkers/txn/list-append.js';
+export { checkListAppend, listAppend, type ListAppendAnomaly, type ListAppendCheckOptions, type ListAppendResult, type MicroOp } from './checkers/txn/list-append.js';
+export {
+  CONSISTENCY_MODELS,
+  MODEL_SPECS,
+  forbiddenBy,
+  judgeModels,
+  type ConsistencyModel,
+  type ModelSpec,
+  type ModelVerdict,
+} from './checkers/txn/consistency-models.js';
 export { checkQueue, queueChecker, type Delivery, type QueueCheckOptions } from './checkers/queue.js';
 export { listAppendTxns, type ListAppendOptions } from './workload-kit/list-append-ops.js';
 export { checkLinearizable, keyedRegister, linearizable, modelByName, models, multiRegister, casRegister, register, kv, counter, set, queue, mutex, type Model } from './checkers/linearizability/index.js';

@@ -21,7 +21,7 @@ import { runFiles } from '../core/run-dir.js';
 import { writeFileNoFollow } from '../core/safe-write.js';
 import type { TestOptions } from '../core/test.js';
 import { reportAfterCheck } from '../report/check-hook.js';
-import { optionsFor } from './options/catalog.js';
+import { optionsFor, type OptionSet } from './options/catalog.js';
 import { shellQuote } from './options/replay-command.js';
 import { checkedOptions, readStoredTest } from './stored-run.js';
 import { builtinWorkload } from './workloads.js';
@@ -61,29 +61,49 @@ export async function checkAndReport(runDir: string, checker: Checker, options: 
   return { valid: results.valid, exitCode: exitCodeFor(results.valid), results: doc };
 }
 
-/** `faultline check <run-dir> [--checker-timeout s] [--config file]`. */
-export async function checkRun(runDir: string, out: NodeJS.WritableStream = process.stderr, o: { checkerTimeout?: number; config?: string } = {}): Promise<CheckOutcome> {
+/** `faultline check <run-dir> [--checker-timeout s] [--config file] [--consistency-model m]`. */
+export async function checkRun(
+  runDir: string,
+  out: NodeJS.WritableStream = process.stderr,
+  o: { checkerTimeout?: number; config?: string; consistencyModel?: string } = {},
+): Promise<CheckOutcome> {
   const stored = readStoredTest(runDir);
-  const { checker, options } = await checkerOfStoredRun(runDir, stored, o.config);
+  const { checker, options } = await checkerOfStoredRun(runDir, stored, o.config, o.consistencyModel);
   if (o.checkerTimeout !== undefined) options.checkerTimeout = o.checkerTimeout;
   return checkAndReport(runDir, checker, options, out);
 }
 
-async function checkerOfStoredRun(runDir: string, stored: ReturnType<typeof readStoredTest>, config: string | undefined): Promise<{ checker: Checker; options: TestOptions }> {
+async function checkerOfStoredRun(
+  runDir: string,
+  stored: ReturnType<typeof readStoredTest>,
+  config: string | undefined,
+  consistencyModel: string | undefined,
+): Promise<{ checker: Checker; options: TestOptions }> {
   const name = stored.options.workload;
+  // A model other than the recorded one: checked like the run's own options.
+  const withModel = (set: OptionSet): TestOptions => {
+    const options = checkedOptions(stored, set);
+    if (consistencyModel === undefined) return options;
+    const spec = set.byKey.get('consistencyModel');
+    if (!spec) throw new UsageError(`--consistency-model applies to transactional workloads (those that declare it: postgres, mariadb); ${runDir} ran "${name}"`);
+    const v = spec.type.parse(consistencyModel);
+    if (v === undefined) throw new UsageError(`--consistency-model must be ${spec.type.expected}, got "${consistencyModel}"`);
+    (options as unknown as Record<string, unknown>).consistencyModel = v;
+    return options;
+  };
   if (config !== undefined) {
     const w = await loadWorkloadFile(config);
     if (w.name !== name) throw new UsageError(`${config} defines workload "${w.name}", but ${runDir} ran "${name}"`);
-    const options = checkedOptions(stored, optionsFor(w));
+    const options = withModel(optionsFor(w));
     return { checker: w.checker(options), options };
   }
   if (stored.configPath === undefined) {
     const w = await builtinWorkload(name);
     if (!w) throw new UsageError(`${stored.path}: workload "${name}" is not a built-in workload; if it came from a workload file, pass it: faultline check ${shellQuote(runDir)} --config <file>`);
-    const options = checkedOptions(stored, optionsFor(w));
+    const options = withModel(optionsFor(w));
     return { checker: w.checker(options), options };
   }
-  const options = checkedOptions(stored, optionsFor());
+  const options = withModel(optionsFor());
   const checker = checkerFromSpec(stored.checker);
   if (checker) return { checker, options };
   throw new UsageError(

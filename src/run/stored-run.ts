@@ -9,6 +9,7 @@ import { UsageError } from '../core/errors.js';
 import { runFiles } from '../core/run-dir.js';
 import type { TestOptions } from '../core/test.js';
 import type { OptionSet } from './options/catalog.js';
+import { defaultOf } from './options/spec.js';
 
 export interface StoredTest {
   path: string;
@@ -53,7 +54,8 @@ function isSchedule(x: unknown): boolean {
 
 /**
  * The recorded options checked against `set` (a bad value is a usage error naming it),
- * with declared plain defaults for what an older run did not record.
+ * with declared defaults for what an older run did not record (a default that depends on
+ * the variant is taken for the recorded variant).
  */
 export function checkedOptions(stored: StoredTest, set: OptionSet): TestOptions {
   const raw = stored.options as unknown as Record<string, unknown>;
@@ -62,7 +64,10 @@ export function checkedOptions(stored: StoredTest, set: OptionSet): TestOptions 
     if (spec.scope === 'run') continue;
     const v = raw[spec.key];
     if (v === undefined) {
-      if (spec.default !== undefined && typeof spec.default !== 'function') out[spec.key] = spec.default;
+      const variant = typeof raw.variant === 'string' ? raw.variant : undefined;
+      if (typeof spec.default === 'function') {
+        if (variant !== undefined) out[spec.key] = defaultOf(spec, { workload: String(raw.workload), variant, variants: [variant] });
+      } else if (spec.default !== undefined) out[spec.key] = spec.default;
       continue;
     }
     const accepted = spec.type.accept(v);

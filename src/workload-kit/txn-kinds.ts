@@ -3,6 +3,7 @@
  * the generator of each kind's transactions and the checker that judges them.
  */
 import type { Checker } from '../checkers/checker.js';
+import { CONSISTENCY_MODELS, type ConsistencyModel } from '../checkers/txn/consistency-models.js';
 import { listAppend } from '../checkers/txn/list-append.js';
 import { TXN_KINDS, type TxnKind } from '../clients/sql-txn.js';
 import type { Generator } from '../core/generator/types.js';
@@ -21,12 +22,27 @@ export const TXN_OPTION = {
   replay: true,
 } as const;
 
+/**
+ * `--consistency-model`, as each SQL workload declares it, with the model its variant
+ * promises as the default: `defineOption({ ...CONSISTENCY_MODEL_OPTION, type:
+ * choice(CONSISTENCY_MODEL_OPTION.values), default: ({ variant }) => promised(variant) })`.
+ */
+export const CONSISTENCY_MODEL_OPTION = {
+  key: 'consistencyModel',
+  flag: 'consistency-model',
+  arg: '<model>',
+  values: CONSISTENCY_MODELS,
+  defaultText: 'what the variant promises',
+  help: 'the model the transactions are checked against (see [Consistency models](#consistency-models)); a stronger one than the variant promises demands more',
+  replay: true,
+} as const;
+
 export function txnGenerator(kind: TxnKind): Generator {
   return kind === 'list-append' ? listAppendTxns() : rwRegisterTxns();
 }
 
-export function txnChecker(kind: TxnKind): Checker {
-  if (kind === 'list-append') return listAppend();
+export function txnChecker(kind: TxnKind, consistencyModel?: ConsistencyModel): Checker {
+  if (kind === 'list-append') return listAppend(consistencyModel !== undefined ? { consistencyModel } : {});
   // The rw-register checker is being written on another branch (engineer elle); until it
   // is merged, a history of register transactions is recorded but not judged: unknown.
   return {

@@ -10,12 +10,15 @@ import { toJson } from '../../core/exact-json.js';
 import { checkLinearizable, models, modelByName, type LinearizabilityResult } from '../linearizability/index.js';
 import { importHistoryFile, type Format } from './index.js';
 import { checkListAppend, type ListAppendResult } from '../txn/list-append.js';
+import { CONSISTENCY_MODELS, isConsistencyModel } from '../txn/consistency-models.js';
 
 export interface CheckFileOptions {
   file: string;
   format: Format;
   /** Model name; defaults to the one the format implies. */
   model?: string;
+  /** For --model list-append: the consistency model to check against [serializable]. */
+  consistencyModel?: string;
   timeoutMs?: number;
   full?: boolean;
   /** Where to write results.json, if anywhere. */
@@ -36,6 +39,7 @@ export async function checkFile(opts: CheckFileOptions, out: NodeJS.WritableStre
   const modelName = opts.model ?? opts.format.model;
   if (modelName === undefined) throw new UsageError(`--model is required for --format ${opts.format.name}; models: ${modelNames()}`);
   if (modelName === LIST_APPEND) return checkListAppendFile(opts, out);
+  if (opts.consistencyModel !== undefined) throw new UsageError(`--consistency-model applies to transactions (--model ${LIST_APPEND}), not to --model ${modelName}`);
   if (!models.has(modelName)) throw new UsageError(`unknown --model "${modelName}"; models: ${modelNames()}`);
   const model = modelByName(modelName);
   const { ops, truncated } = importHistoryFile(opts.file, opts.format);
@@ -78,23 +82,29 @@ function writeResults(path: string | undefined, results: unknown): void {
 
 /** A history of `txn` ops (Jepsen's list-append workload, or ours) judged for anomalies. */
 async function checkListAppendFile(opts: CheckFileOptions, out: NodeJS.WritableStream): Promise<CheckFileOutcome> {
+  const cm = opts.consistencyModel;
+  if (cm !== undefined && !isConsistencyModel(cm)) throw new UsageError(`--consistency-model must be one of ${CONSISTENCY_MODELS.join(', ')}, got "${cm}"`);
   const { ops, truncated } = importHistoryFile(opts.file, opts.format);
   const started = Date.now();
   let la: ListAppendResult;
   try {
-    la = checkListAppend(ops);
+    la = checkListAppend(ops, cm !== undefined ? { consistencyModel: cm } : {});
   } catch (e) {
     throw new UsageError(`${opts.file}: does not fit model ${LIST_APPEND}: ${(e as Error).message}`);
   }
   const results = { valid: la.valid, file: opts.file, format: opts.format.name, model: LIST_APPEND, historyOps: ops.length, truncated, checkedAt: new Date().toISOString(), checkMs: Date.now() - started, [LIST_APPEND]: la };
   writeResults(opts.out, results);
-  const lines = [`faultline: ${opts.file} (${opts.format.name}, model ${LIST_APPEND}): ${la.valid ? 'VALID' : 'INVALID'}`];
-  lines.push(`  ${LIST_APPEND}: ${la.valid ? 'valid' : 'INVALID'} (${la.txnCount} transactions, ${la.edgeCount} dependencies)`);
+  const word = la.valid === true ? 'VALID' : la.valid === false ? 'INVALID' : 'UNKNOWN';
+  const lines = [`faultline: ${opts.file} (${opts.format.name}, model ${LIST_APPEND}, consistency model ${la.consistencyModel}): ${word}`];
+  lines.push(`  ${LIST_APPEND}: ${la.valid === true ? 'valid' : word} (${la.txnCount} transactions, ${la.edgeCount} dependencies)`);
+  lines.push(`    anomalies: ${la.anomalyTypes.join(', ') || 'none'}${la.forbiddenAnomalyTypes.length ? `; ${la.consistencyModel} forbids ${la.forbiddenAnomalyTypes.join(', ')}` : ''}`);
+  lines.push(`    models ruled out: ${la.modelsRuledOut.join(', ') || 'none'}`);
+  lines.push(`    strongest models still consistent: ${la.strongestConsistentModels.join(', ') || 'none'}${la.undecidedModels.length ? `; undecided: ${la.undecidedModels.join(', ')}` : ''}`);
   for (const m of la.messages.slice(0, 5)) lines.push(`    ${m}`);
   if (truncated) lines.push('  note: the history ended in a partial line (a crashed run); it was dropped');
   if (opts.out !== undefined) lines.push(`  results: ${opts.out}`);
   out.write(lines.join('\n') + '\n');
-  return { valid: la.valid, exitCode: la.valid ? 0 : 1, results };
+  return { valid: la.valid, exitCode: la.valid === true ? 0 : la.valid === false ? 1 : 2, results };
 }
 
 /** The verdict in the shape of a run's summary (core/check-run.ts). */

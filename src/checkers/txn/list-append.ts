@@ -130,14 +130,14 @@ interface Writer {
   superseded: boolean;
 }
 
-export interface ListAppendOptions {
+export interface ListAppendCheckOptions {
   /** Cycles reported per anomaly shape and order (the search stops there). */
   maxCycles?: number;
   /** The model the verdict is against [serializable]. */
   consistencyModel?: ConsistencyModel;
 }
 
-export function checkListAppend(history: readonly Op[], o: ListAppendOptions = {}): ListAppendResult {
+export function checkListAppend(history: readonly Op[], o: ListAppendCheckOptions = {}): ListAppendResult {
   const model = o.consistencyModel ?? 'serializable';
   if (!isConsistencyModel(model)) throw new Error(`unknown consistency model "${String(model)}"; models: ${CONSISTENCY_MODELS.join(', ')}`);
   const txns = transactions(history);
@@ -381,7 +381,7 @@ function endsWith(list: readonly string[], tail: readonly string[]): boolean {
 }
 
 /** The checker: valid when no anomaly is found; reports each with the ops involved. */
-export function listAppend(o: ListAppendOptions = {}): Checker {
+export function listAppend(o: ListAppendCheckOptions = {}): Checker {
   return {
     name: 'list-append',
     async check(history) {
