@@ -161,7 +161,20 @@ describe('checkFile (faultline check --format ... FILE)', () => {
     const out = sink();
     const r = await checkFile({ file: skew, format: formatByName('jepsen-edn'), model: 'list-append' }, out.stream);
     expect(r.exitCode).toBe(1);
-    expect(out.text()).toMatch(/skew\.edn \(jepsen-edn, model list-append\): INVALID\n {2}list-append: INVALID \(3 transactions, \d+ dependencies\)\n {4}G2 ×1, e\.g\. G2 cycle: /);
+    expect(out.text()).toMatch(
+      /skew\.edn \(jepsen-edn, model list-append, consistency model serializable\): INVALID\n {2}list-append: INVALID \(3 transactions, \d+ dependencies\)\n {4}anomalies: G2-item; serializable forbids G2-item\n {4}models ruled out: repeatable-read, serializable, strong-session-serializable, strict-serializable\n {4}strongest models still consistent: strong-snapshot-isolation\n {4}G2-item ×1, e\.g\. G2-item cycle: /,
+    );
+    // Snapshot isolation allows write skew: the same file passes against it.
+    const si = sink();
+    const asSi = await checkFile({ file: skew, format: formatByName('jepsen-edn'), model: 'list-append', consistencyModel: 'snapshot-isolation' }, si.stream);
+    expect(asSi.exitCode).toBe(0);
+    expect(si.text()).toContain('G2-item ×1 (allowed by snapshot-isolation)');
+    await expect(checkFile({ file: skew, format: formatByName('jepsen-edn'), model: 'list-append', consistencyModel: 'snapshot' })).rejects.toThrow(
+      /^--consistency-model must be one of read-uncommitted, .*, strict-serializable, got "snapshot"$/,
+    );
+    await expect(checkFile({ file: skew, format: formatByName('jepsen-edn'), model: 'cas-register', consistencyModel: 'serializable' })).rejects.toThrow(
+      /--consistency-model applies to transactions \(--model list-append\), not to --model cas-register/,
+    );
     // The same transactions one after the other: the second sees the first's append.
     const serial = file(
       'serial.edn',

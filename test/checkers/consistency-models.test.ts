@@ -1,0 +1,259 @@
+/**
+ * Consistency models: the table itself (implications, what each forbids, which edges each
+ * needs) and the list-append checker's verdicts at each model boundary, on hand-built
+ * histories whose timing is explicit (which transactions overlap, which client ran them).
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  CONSISTENCY_MODELS,
+  MODEL_SPECS,
+  forbiddenBy,
+  impliedModels,
+  judgeModels,
+  modelsTable,
+  ordersOf,
+  type ConsistencyModel,
+} from '../../src/checkers/txn/consistency-models.js';
+import { checkListAppend, type MicroOp } from '../../src/checkers/txn/list-append.js';
+import type { Op } from '../../src/core/op.js';
+
+interface T {
+  process: number;
+  type?: 'ok' | 'info' | 'fail';
+  mops: MicroOp[];
+}
+
+/**
+ * A history from transactions and the order of their events: `+n` invokes transaction n,
+ * `-n` completes it. Reads are blank in the invocation and filled in at completion.
+ */
+function history(txns: readonly T[], events: readonly string[]): Op[] {
+  const ops: Op[] = [];
+  for (const ev of events) {
+    const t = txns[Number(ev.slice(1))]!;
+    const blank = t.mops.map(([f, k, v]) => (f === 'r' ? ['r', k, null] : [f, k, v]));
+    const type = ev.startsWith('+') ? 'invoke' : (t.type ?? 'ok');
+    ops.push({ index: ops.length, type, process: t.process, f: 'txn', value: type === 'ok' ? t.mops : blank, time: ops.length });
+  }
+  return ops;
+}
+/** Each transaction alone, one after another. */
+const serial = (n: number) => Array.from({ length: n }, (_, i) => [`+${i}`, `-${i}`]).flat();
+const a = (k: string, v: number): MicroOp => ['append', k, v];
+const r = (k: string, v: number[]): MicroOp => ['r', k, v];
+
+const check = (h: Op[], m: ConsistencyModel) => checkListAppend(h, { consistencyModel: m });
+
+describe('the model table', () => {
+  it('knows the ten models, each once', () => {
+    expect(MODEL_SPECS.map((s) => s.name)).toEqual([...CONSISTENCY_MODELS]);
+  });
+
+  it('says which edges each model needs, and that agrees with what it forbids', () => {
+    for (const s of MODEL_SPECS) {
+      const orders = ordersOf(s.name);
+      expect(orders.includes('process'), s.name).toBe(s.session);
+      expect(orders.includes('realtime'), s.name).toBe(s.realtime);
+    }
+    expect(MODEL_SPECS.filter((s) => s.session).map((s) => s.name)).toEqual([
+      'strong-session-snapshot-isolation',
+      'strong-session-serializable',
+      'strong-snapshot-isolation',
+      'strict-serializable',
+    ]);
+    expect(MODEL_SPECS.filter((s) => s.realtime).map((s) => s.name)).toEqual(['strong-snapshot-isolation', 'strict-serializable']);
+  });
+
+  it('a stronger model forbids everything a weaker one it implies forbids', () => {
+    for (const m of CONSISTENCY_MODELS) {
+      for (const weaker of impliedModels(m)) {
+        const missing = [...forbiddenBy(weaker)].filter((x) => !forbiddenBy(m).has(x));
+        expect(missing, `${m} ⇒ ${weaker}`).toEqual([]);
+      }
+    }
+  });
+
+  it('places the classic anomalies where Adya and Elle do', () => {
+    const f = (m: ConsistencyModel) => forbiddenBy(m);
+    expect(f('read-uncommitted').has('G0')).toBe(true);
+    expect(f('read-uncommitted').has('G1c')).toBe(false);
+    expect(f('read-committed').has('G1c')).toBe(true);
+    expect(f('read-committed').has('G-single-item')).toBe(false);
+    expect(f('snapshot-isolation').has('G-single-item')).toBe(true);
+    expect(f('snapshot-isolation').has('G-nonadjacent-item')).toBe(true);
+    expect(f('snapshot-isolation').has('G2-item')).toBe(false);
+    expect(f('repeatable-read').has('G2-item')).toBe(true);
+    expect(f('repeatable-read').has('lost-update')).toBe(true);
+    expect(f('serializable').has('G2-item')).toBe(true);
+    expect(f('serializable').has('G-single-item-realtime')).toBe(false);
+    expect(f('serializable').has('G2-item-process')).toBe(false);
+    expect(f('strong-session-serializable').has('G2-item-process')).toBe(true);
+    expect(f('strong-session-serializable').has('G2-item-realtime')).toBe(false);
+    expect(f('strong-session-snapshot-isolation').has('G-single-item-process')).toBe(true);
+    expect(f('strong-session-snapshot-isolation').has('G2-item-process')).toBe(false);
+    expect(f('strong-snapshot-isolation').has('G-single-item-realtime')).toBe(true);
+    expect(f('strong-snapshot-isolation').has('G2-item-realtime')).toBe(false);
+    expect(f('strict-serializable').has('G2-item-realtime')).toBe(true);
+  });
+
+  it('names what anomalies rule out and the strongest models left', () => {
+    expect(judgeModels([])).toEqual({ ruledOut: [], weakestRuledOut: [], strongestConsistent: ['strict-serializable'], undecided: [] });
+    const skew = judgeModels(['G2-item']);
+    expect(skew.weakestRuledOut).toEqual(['repeatable-read']);
+    expect(skew.ruledOut).toEqual(['repeatable-read', 'serializable', 'strong-session-serializable', 'strict-serializable']);
+    expect(skew.strongestConsistent).toEqual(['strong-snapshot-isolation']);
+    expect(judgeModels(['G0']).strongestConsistent).toEqual([]);
+    expect(judgeModels(['G-single-item']).strongestConsistent).toEqual(['monotonic-atomic-view']);
+    expect(judgeModels(['G-single-item-realtime']).strongestConsistent).toEqual(['strong-session-serializable']);
+    // An anomaly the search could not rule out leaves the models it would break undecided.
+    const maybe = judgeModels([], ['G2-item-realtime']);
+    expect(maybe.undecided).toEqual(['strict-serializable']);
+    expect(maybe.strongestConsistent).toEqual(['strong-session-serializable', 'strong-snapshot-isolation']);
+  });
+
+  it('writes the README table from the same entries', () => {
+    const t = modelsTable();
+    expect(t.split('\n')).toHaveLength(2 + CONSISTENCY_MODELS.length);
+    expect(t).toMatch(/\| `snapshot-isolation` \(PL-SI\) \| `monotonic-atomic-view` \| `internal`, `G1`, `G-nonadjacent`, `lost-update` \| data \|/);
+  });
+});
+
+describe('list-append verdicts at each model boundary', () => {
+  // Write skew: two overlapping transactions each miss the other's append.
+  const skewTxns: T[] = [
+    { process: 0, mops: [r('x', []), r('y', []), a('x', 1)] },
+    { process: 1, mops: [r('x', []), r('y', []), a('y', 1)] },
+    { process: 2, mops: [r('x', [1]), r('y', [1])] },
+  ];
+  const skew = history(skewTxns, ['+0', '+1', '-0', '-1', '+2', '-2']);
+
+  it('G2-item (write skew) is valid under snapshot isolation, invalid under repeatable read and serializable', () => {
+    const si = check(skew, 'snapshot-isolation');
+    expect(si.valid).toBe(true);
+    expect(si.anomalyTypes).toEqual(['G2-item']);
+    expect(si.forbiddenAnomalyTypes).toEqual([]);
+    expect(si.strongestConsistentModels).toEqual(['strong-snapshot-isolation']);
+    expect(si.weakestModelsRuledOut).toEqual(['repeatable-read']);
+    expect(si.messages[0]).toMatch(/^G2-item ×1 \(allowed by snapshot-isolation\), e\.g\. G2-item cycle: /);
+    const ser = check(skew, 'serializable');
+    expect(ser.valid).toBe(false);
+    expect(ser.forbiddenAnomalyTypes).toEqual(['G2-item']);
+    expect(check(skew, 'repeatable-read').valid).toBe(false);
+    expect(check(skew, 'strong-snapshot-isolation').valid).toBe(true);
+    expect(check(skew, 'strict-serializable').valid).toBe(false);
+  });
+
+  it('G-single-item (read skew) is invalid under snapshot isolation and repeatable read, valid under read committed', () => {
+    // T0 appends to x and y together; T1, overlapping it, sees y's append and not x's.
+    const txns: T[] = [
+      { process: 0, mops: [a('x', 1), a('y', 1)] },
+      { process: 1, mops: [r('x', []), r('y', [1])] },
+      { process: 2, mops: [r('x', [1])] },
+    ];
+    const h = history(txns, ['+0', '+1', '-0', '-1', '+2', '-2']);
+    expect(check(h, 'read-committed').valid).toBe(true);
+    expect(check(h, 'monotonic-atomic-view').valid).toBe(true);
+    expect(check(h, 'snapshot-isolation').forbiddenAnomalyTypes).toEqual(['G-single-item']);
+    expect(check(h, 'repeatable-read').valid).toBe(false);
+    expect(check(h, 'read-committed').strongestConsistentModels).toEqual(['monotonic-atomic-view']);
+  });
+
+  it('G-nonadjacent-item: two rw edges never adjacent is forbidden by snapshot isolation', () => {
+    // T0 -rw-> T1 -wr-> T2 -rw-> T3 -wr-> T0, all overlapping.
+    const txns: T[] = [
+      { process: 0, mops: [r('x', []), r('w', [4])] },
+      { process: 1, mops: [a('x', 1), a('y', 2)] },
+      { process: 2, mops: [r('y', [2]), r('z', [])] },
+      { process: 3, mops: [a('z', 3), a('w', 4)] },
+      { process: 4, mops: [r('x', [1]), r('z', [3])] },
+    ];
+    const h = history(txns, ['+0', '+1', '+2', '+3', '-0', '-1', '-2', '-3', '+4', '-4']);
+    const res = check(h, 'snapshot-isolation');
+    expect(res.anomalyTypes).toEqual(['G-nonadjacent-item']);
+    expect(res.valid).toBe(false);
+    expect(check(h, 'read-committed').valid).toBe(true);
+  });
+
+  it('G1c is invalid under read committed, valid under read uncommitted; G0 under nothing', () => {
+    const g1c = history(
+      [
+        { process: 0, mops: [a('x', 1), r('y', [1])] },
+        { process: 1, mops: [a('y', 1), r('x', [1])] },
+      ],
+      ['+0', '+1', '-0', '-1'],
+    );
+    expect(check(g1c, 'read-uncommitted').valid).toBe(true);
+    expect(check(g1c, 'read-committed').forbiddenAnomalyTypes).toEqual(['G1c']);
+    const g0 = history(
+      [
+        { process: 0, mops: [a('x', 1), a('y', 1)] },
+        { process: 1, mops: [a('x', 2), a('y', 2)] },
+        { process: 2, mops: [r('x', [1, 2]), r('y', [2, 1])] },
+      ],
+      ['+0', '+1', '-0', '-1', '+2', '-2'],
+    );
+    expect(check(g0, 'read-uncommitted').forbiddenAnomalyTypes).toEqual(['G0']);
+    expect(check(g0, 'read-uncommitted').strongestConsistentModels).toEqual([]);
+  });
+
+  // A stale read: T0 committed its append before T1 began, yet T1 read the key empty.
+  const staleTxns = (sameClient: boolean): T[] => [
+    { process: 0, mops: [a('x', 1)] },
+    { process: sameClient ? 0 : 1, mops: [r('x', [])] },
+    { process: 2, mops: [r('x', [1])] },
+  ];
+
+  it('a cycle only realtime order closes: valid under serializable and strong session serializable, invalid under strict serializable', () => {
+    const h = history(staleTxns(false), serial(3));
+    const strict = check(h, 'strict-serializable');
+    expect(strict.anomalyTypes).toEqual(['G-single-item-realtime']);
+    expect(strict.valid).toBe(false);
+    // Transactions are named by the index of their completion in the history.
+    expect(strict.anomalies[0]!.message).toMatch(/^G-single-item-realtime cycle: T1 completed before the invocation of T3 \(realtime\); T3 read a version overwritten by T1 \(rw on x\)$/);
+    expect(check(h, 'serializable').valid).toBe(true);
+    expect(check(h, 'strong-session-serializable').valid).toBe(true);
+    expect(check(h, 'strong-snapshot-isolation').valid).toBe(false);
+    expect(strict.strongestConsistentModels).toEqual(['strong-session-serializable']);
+  });
+
+  it('a cycle one client\'s order closes: valid under serializable, invalid under strong session serializable and strong session SI', () => {
+    const h = history(staleTxns(true), serial(3));
+    const res = check(h, 'strong-session-serializable');
+    expect(res.anomalyTypes).toEqual(['G-single-item-process']);
+    expect(res.valid).toBe(false);
+    expect(res.anomalies[0]!.message).toMatch(/ran before, in the same client,/);
+    expect(check(h, 'serializable').valid).toBe(true);
+    expect(check(h, 'strong-session-snapshot-isolation').valid).toBe(false);
+    expect(res.strongestConsistentModels).toEqual(['serializable']);
+  });
+
+  it('an indeterminate transaction orders nothing after it: its append may have landed later', () => {
+    const txns = staleTxns(true);
+    txns[0] = { ...txns[0]!, type: 'info' };
+    const h = history(txns, serial(3));
+    const res = check(h, 'strict-serializable');
+    expect(res.anomalyTypes).toEqual([]);
+    expect(res.valid).toBe(true);
+  });
+
+  it('a failed transaction is no node of any order', () => {
+    const h = history(
+      [
+        { process: 0, type: 'fail', mops: [a('x', 1)] },
+        { process: 0, mops: [r('x', [])] },
+      ],
+      serial(2),
+    );
+    expect(check(h, 'strict-serializable').valid).toBe(true);
+  });
+
+  it('overlapping transactions have no realtime order', () => {
+    const h = history(staleTxns(false), ['+0', '+1', '-0', '-1', '+2', '-2']);
+    expect(check(h, 'strict-serializable').valid).toBe(true);
+  });
+
+  it('defaults to serializable and refuses an unknown model', () => {
+    expect(checkListAppend(skew).consistencyModel).toBe('serializable');
+    expect(() => checkListAppend(skew, { consistencyModel: 'linearizable' as ConsistencyModel })).toThrow(/unknown consistency model "linearizable"; models: read-uncommitted, /);
+  });
+});
