@@ -53,6 +53,11 @@ export interface ModelSpec {
   session: boolean;
   /** Whether checking it needs realtime edges (a strong or strict model). */
   realtime: boolean;
+  /**
+   * False when what sets it apart from the models it implies is nothing this checker
+   * detects: it is then never claimed to hold (undecided), though anomalies can rule it out.
+   */
+  detectable?: false;
   /** One line for the README's table. */
   summary: string;
   /** Where the entry comes from. */
@@ -85,12 +90,14 @@ export const MODEL_SPECS: readonly ModelSpec[] = [
   {
     name: 'monotonic-atomic-view',
     implies: ['read-committed'],
-    // Elle gives it no anomaly of its own: its fractured reads are not one of the cycles
-    // or read checks of this checker, so it is told apart from read committed only by name.
+    // Elle gives it no anomaly of its own: its fractured reads (a read of x after a read
+    // of y that saw T's write to y, missing T's write to x) need the order of reads within
+    // a transaction, which no dependency edge records. So it is never claimed to hold.
     forbids: [],
     session: false,
     realtime: false,
-    summary: 'read committed, and once a transaction sees one of another\'s effects it sees them all (not separately detected here)',
+    detectable: false,
+    summary: 'read committed, and once a transaction has seen one of another\'s effects it sees them all (fractured reads are not detected here: never reported as kept, only as ruled out)',
     source: 'Bailis et al., HAT',
   },
   {
@@ -267,7 +274,7 @@ export interface ModelVerdict {
   weakestRuledOut: ConsistencyModel[];
   /** The strongest models the history is still consistent with (weaker ones follow from them). */
   strongestConsistent: ConsistencyModel[];
-  /** Models neither ruled out nor confirmed: a search that could show them violated ran out of budget. */
+  /** Models neither ruled out nor confirmed: a search that could show them violated ran out of budget, or what they add is not detected here. */
   undecided: ConsistencyModel[];
 }
 
@@ -285,8 +292,15 @@ export function judgeModels(found: Iterable<string>, possible: Iterable<string> 
   for (const m of CONSISTENCY_MODELS) {
     const f = forbiddenBy(m);
     if ([...present].some((a) => f.has(a))) ruledOut.push(m);
-    else if ([...maybe].some((a) => f.has(a))) undecided.push(m);
+    else if ([...maybe].some((a) => f.has(a)) || modelSpec(m).detectable === false) undecided.push(m);
     else consistent.push(m);
+  }
+  // What a model that holds implies holds too, undetectable or not.
+  for (const m of [...undecided]) {
+    if (consistent.some((c) => impliedModels(c).has(m))) {
+      undecided.splice(undecided.indexOf(m), 1);
+      consistent.push(m);
+    }
   }
   const strictlyImplies = (a: ConsistencyModel, b: ConsistencyModel) => a !== b && impliedModels(a).has(b);
   return {
