@@ -135,6 +135,7 @@ const MAX_VISITS = 20_000_000;
 
 const SHAPES: readonly CycleShape[] = ['G0', 'G1c', 'G-single-item', 'G-nonadjacent-item', 'G2-item'];
 const SUFFIX: Record<Order, string> = { data: '', process: '-process', realtime: '-realtime' };
+const ORDER_RANK: Record<Order, number> = { data: 0, realtime: 1, process: 2 };
 
 // The search state, packed: bit 0 fresh (no edge taken yet), bits 1-2 rw edges so far
 // (capped at 2), bit 3 last edge rw, bit 4 first edge rw, bit 5 an edge of the order's
@@ -219,20 +220,33 @@ export function searchCycles(graph: DependencyGraph, o: { orders?: readonly Orde
   const possible: string[] = [];
   let capped = false;
   const found = new Set<string>(o.known ?? []);
+  // Shapes searched to the end with nothing found, per order.
+  const absent = new Set<string>();
   let visits = 0;
 
-  for (const order of orders) {
+  // Realtime before process: one client's order is realtime order too (its next
+  // transaction began after the last one completed), so a shape with no realtime cycle has
+  // no process cycle either, and that search is skipped.
+  const sorted = [...orders].sort((x, y) => ORDER_RANK[x] - ORDER_RANK[y]);
+  for (const order of sorted) {
     const extra: EdgeKind | undefined = order === 'data' ? undefined : order;
     const reported = new Set<number>();
+    // The rw shapes share one subgraph: its components are computed once.
+    const componentsOf = new Map<string, number[][]>();
     for (const shape of SHAPES) {
       const name = shape + SUFFIX[order];
       if (impliedAnomalies(found).has(name)) continue;
+      if (order === 'process' && orders.includes('realtime') && absent.has(shape + SUFFIX.realtime)) continue;
+      let exhaustive = true;
       const kinds = dataKinds(shape);
       const allowed = (e: Edge) => kinds.has(e.kind) || e.kind === extra;
       // The cycle must hold an edge of the order's kind, or for data the shape's own kind.
       const seedKind: EdgeKind = extra ?? (shape === 'G0' ? 'ww' : shape === 'G1c' ? 'wr' : 'rw');
       let count = 0;
-      for (const scc of graph.components(allowed)) {
+      const subgraph = [...kinds].join();
+      let sccs = componentsOf.get(subgraph);
+      if (!sccs) componentsOf.set(subgraph, (sccs = graph.components(allowed)));
+      for (const scc of sccs) {
         if (scc.some((n) => reported.has(n))) continue;
         if (count >= limit) {
           capped = true;
@@ -253,7 +267,10 @@ export function searchCycles(graph: DependencyGraph, o: { orders?: readonly Orde
           }
         }
         if (!best) {
-          if (tries < starts.length) possible.push(name);
+          if (tries < starts.length) {
+            possible.push(name);
+            exhaustive = false;
+          }
           continue;
         }
         for (const n of scc) reported.add(n);
@@ -262,6 +279,7 @@ export function searchCycles(graph: DependencyGraph, o: { orders?: readonly Orde
         found.add(c.anomaly);
         count++;
       }
+      if (exhaustive && count === 0) absent.add(name);
     }
   }
   return { cycles, possible: [...new Set(possible)], capped };
