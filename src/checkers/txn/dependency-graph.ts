@@ -195,7 +195,8 @@ export function classify(steps: readonly Edge[]): { shape: CycleShape; order: Or
         : rw.some((x, i) => x && rw[(i + 1) % rw.length])
           ? 'G2-item'
           : 'G-nonadjacent-item';
-  const order: Order = steps.some((e) => e.kind === 'process') ? 'process' : steps.some((e) => e.kind === 'realtime') ? 'realtime' : 'data';
+  // One realtime edge that is no client's order makes it a realtime cycle (the weaker claim).
+  const order: Order = steps.some((e) => e.kind === 'realtime') ? 'realtime' : steps.some((e) => e.kind === 'process') ? 'process' : 'data';
   return { shape, order, anomaly: shape + SUFFIX[order] };
 }
 
@@ -274,6 +275,9 @@ export function searchCycles(graph: DependencyGraph, o: { orders?: readonly Orde
           continue;
         }
         for (const n of scc) reported.add(n);
+        // A realtime edge that is also one client's order is named as that: the cycle then
+        // needs only the session's order (and the process search has nothing to add).
+        if (order === 'realtime') best = best.map((e) => (e.kind === 'realtime' ? (graph.edges(e.from).find((x) => x.kind === 'process' && x.to === e.to) ?? e) : e));
         const c = classify(best);
         cycles.push({ ...c, steps: best });
         found.add(c.anomaly);
