@@ -1,11 +1,12 @@
 /**
- * The README's option and fault tables are the declarations, written out: a change to an
+ * The README's option, consistency-model and fault tables are the declarations, written out: a change to an
  * option or a fault package that the README does not follow fails here (the expected
  * table is in the failure message, ready to paste).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { modelsTable } from '../../src/checkers/txn/consistency-models.js';
 import { faultsTable, optionsTable } from '../../src/run/options/usage.js';
 import { builtinWorkloads } from '../../src/run/workloads.js';
 import { repoRoot } from '../helpers/cli.js';
@@ -27,6 +28,10 @@ describe('README', () => {
     const expected = optionsTable(await builtinWorkloads());
     expect(expected).toMatch(/`--reads linearizable\\\|serializable` \| `linearizable` \| `etcd` only: /);
     expect(tableAfter('### Run options')).toBe(expected);
+  });
+
+  it('lists the consistency models as the model table declares them', () => {
+    expect(tableAfter('### Consistency models')).toBe(modelsTable());
   });
 
   it('lists every fault kind as its package describes it', () => {
