@@ -59,6 +59,20 @@ describe('list-append checker', () => {
     expect(res.anomalies.find((x) => x.kind === 'G2-item')!.ops).toHaveLength(2);
   });
 
+  it('a read of nil in a committed transaction is evidence of an empty key; elsewhere it proves nothing', () => {
+    const nil = (k: string) => ['r', k, null] as unknown as MicroOp;
+    // The G-single-item history above, with the empty read written as nil.
+    const skew = [ok(a('x', 1), a('y', 1)), ok(nil('x'), r('y', [1])), ok(r('x', [1]))];
+    expect(checkListAppend(history(skew)).anomalyTypes).toEqual(['G-single-item']);
+    // A nil read after the transaction's own append contradicts it.
+    expect(checkListAppend(history([ok(a('x', 1), nil('x'))])).anomalyTypes).toEqual(['internal']);
+    // In an indeterminate or failed transaction the same reads judge nothing.
+    for (const type of ['info', 'fail'] as const) {
+      const h = history([ok(a('x', 1), a('y', 1)), { type, mops: [nil('x'), r('y', [1])] }, ok(r('x', [1]))]);
+      expect(checkListAppend(h).anomalies, type).toEqual([]);
+    }
+  });
+
   it('G1a: a read saw the append of a failed transaction', () => {
     const res = checkListAppend(history([{ type: 'fail', mops: [a('x', 1)] }, ok(r('x', [1]))]));
     expect(res.anomalyTypes).toEqual(['G1a']);

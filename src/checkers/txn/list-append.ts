@@ -96,14 +96,19 @@ const keyOf = (k: unknown): string => (typeof k === 'string' ? k : JSON.stringif
 const elemOf = (v: unknown): string => JSON.stringify(v);
 const show = (k: unknown): string => keyOf(k);
 
-function micro(value: unknown): MicroOp[] | undefined {
+/**
+ * The micro-ops of a transaction's value. In a committed transaction a read of nil is
+ * evidence, as in Jepsen: the key was empty then (an empty list); anywhere else (an
+ * invocation, an indeterminate or failed transaction) a read proves nothing.
+ */
+function micro(value: unknown, committed: boolean): MicroOp[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const out: MicroOp[] = [];
   for (const m of value) {
     if (!Array.isArray(m) || m.length !== 3) return undefined;
     const f = m[0];
     if (f === 'append') out.push(['append', m[1], m[2]]);
-    else if (f === 'r') out.push(['r', m[1], Array.isArray(m[2]) ? (m[2] as unknown[]) : null]);
+    else if (f === 'r') out.push(['r', m[1], Array.isArray(m[2]) ? (m[2] as unknown[]) : committed && (m[2] === null || m[2] === undefined) ? [] : null]);
     else return undefined;
   }
   return out;
@@ -114,7 +119,7 @@ export function transactions(history: readonly Op[]): Txn[] {
   const txns: Txn[] = [];
   for (const op of pairOps(history)) {
     if (op.process === 'nemesis' || op.f !== 'txn') continue;
-    const mops = micro(op.type === 'ok' ? op.result : op.value);
+    const mops = micro(op.type === 'ok' ? op.result : op.value, op.type === 'ok');
     if (!mops) throw new Error(`op ${op.invoke.index}: a txn's value must be a list of ['append', k, v] or ['r', k, list] micro-ops`);
     txns.push({ id: txns.length, op, mops });
   }
