@@ -105,6 +105,36 @@ describe('faultline check of a stored run', () => {
     }
   });
 
+  it('judges a transactional run against the model its variant promises, or the one --consistency-model names', async () => {
+    // Write skew between two overlapping transactions, then a read of both appends.
+    const mops = (x: unknown, y: unknown, k: string, v: number) => [['r', 'x', x], ['r', 'y', y], ['append', k, v]];
+    const skew: Omit<Op, 'index'>[] = [
+      { type: 'invoke', process: 0, f: 'txn', value: mops(null, null, 'x', 1), time: 1 },
+      { type: 'invoke', process: 1, f: 'txn', value: mops(null, null, 'y', 1), time: 2 },
+      { type: 'ok', process: 0, f: 'txn', value: mops([], [], 'x', 1), time: 3 },
+      { type: 'ok', process: 1, f: 'txn', value: mops([], [], 'y', 1), time: 4 },
+      { type: 'invoke', process: 2, f: 'txn', value: [['r', 'x', null], ['r', 'y', null]], time: 5 },
+      { type: 'ok', process: 2, f: 'txn', value: [['r', 'x', [1]], ['r', 'y', [1]]], time: 6 },
+    ];
+    // An older run that recorded no model: the variant's default applies.
+    const dir = runDir('postgres-rr', { options: { workload: 'postgres', variant: 'repeatable-read', seed: 1, checkerTimeout: 10 } }, skew);
+    const si = await cli(['check', dir]);
+    expect(si.code, si.stderr).toBe(0);
+    expect(si.stderr).toMatch(/3 transactions against snapshot-isolation: kept; anomalies G2-item; ruled out repeatable-read and what implies them; strongest still consistent strong-snapshot-isolation/);
+    const ser = await cli(['check', dir, '--consistency-model', 'serializable']);
+    expect(ser.code, ser.stderr).toBe(1);
+    expect(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'))['list-append']).toMatchObject({ consistencyModel: 'serializable', forbiddenAnomalyTypes: ['G2-item'] });
+    const bad = await cli(['check', dir, '--consistency-model', 'acid']);
+    expect(bad.code).toBe(4);
+    oneLine(bad.stderr);
+    expect(bad.stderr).toMatch(/--consistency-model must be one of read-uncommitted, .*, got "acid"/);
+    const register = runDir('register-model', { options: { workload: 'register', variant: 'careful', seed: 1 } });
+    const notTxn = await cli(['check', register, '--consistency-model', 'serializable']);
+    expect(notTxn.code).toBe(4);
+    oneLine(notTxn.stderr);
+    expect(notTxn.stderr).toMatch(/--consistency-model applies to transactional workloads .*; .* ran "register"/);
+  });
+
   it('does not write results.json or report.html through a symlink in the run directory', async () => {
     const dir = runDir('symlinked', { options: { workload: 'register', variant: 'naive', seed: 4, checkerTimeout: 10 } });
     const victim = join(tmp, 'victim.txt');
