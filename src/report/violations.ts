@@ -3,7 +3,8 @@
  * every object in a checker's result that names a history `index` is taken as one
  * violation, with its `message` and `kind` when it has them. That is the convention the
  * checkers follow; reading it generically means a new checker shows up in the report
- * without report code of its own.
+ * without report code of its own. A finding marked `allowed: true` is one the checker's
+ * criterion permits (an anomaly the consistency model allows): not a violation row.
  */
 import type { Span } from './spans.js';
 
@@ -75,7 +76,7 @@ export function collectViolations(result: unknown): { violations: Violation[]; m
       for (const y of x) walk(y, depth + 1, label);
       return;
     }
-    if (!isRec(x)) return;
+    if (!isRec(x) || x.allowed === true) return;
     const k = typeof x.kind === 'string' ? x.kind : typeof x.guarantee === 'string' ? x.guarantee : label;
     const withKind = (v: Violation): Violation => (k ? { kind: k, ...v } : v);
     if (typeof x.message === 'string' && depth > 0) {

@@ -353,3 +353,21 @@ describe('properties', () => {
     );
   });
 });
+
+describe('in the report', () => {
+  it('an anomaly the model allows is a finding, not a violation row', async () => {
+    const { collectViolations } = await import('../../src/report/violations.js');
+    const txns: T[] = [
+      { process: 0, mops: [r('x', []), r('y', []), a('x', 1)] },
+      { process: 1, mops: [r('x', []), r('y', []), a('y', 1)] },
+      { process: 2, mops: [r('x', [1]), r('y', [1])] },
+    ];
+    const h = history(txns, ['+0', '+1', '-0', '-1', '+2', '-2']);
+    const si = check(h, 'snapshot-isolation');
+    expect(si.anomalies.map((x) => [x.kind, x.allowed])).toEqual([['G2-item', true]]);
+    expect(collectViolations({ 'list-append': si }).violations).toEqual([]);
+    const ser = check(h, 'serializable');
+    expect(ser.anomalies[0]!.allowed).toBeUndefined();
+    expect(collectViolations({ 'list-append': ser }).violations.map((v) => v.kind)).toEqual(['G2-item']);
+  });
+});

@@ -61,6 +61,8 @@ export interface TxnRef {
 export interface ListAppendAnomaly {
   kind: AnomalyKind;
   message: string;
+  /** Set when the consistency model checked allows this kind: a finding, not a violation. */
+  allowed?: true;
   /** The completions of the transactions involved. */
   ops: TxnRef[];
 }
@@ -284,6 +286,7 @@ export function checkListAppend(history: readonly Op[], o: ListAppendCheckOption
   const anomalyTypes = [...new Set(anomalies.map((a) => a.kind))].sort();
   const forbidden = forbiddenAmong(model, anomalyTypes);
   const verdict = judgeModels(anomalyTypes, search.possible);
+  for (const an of anomalies) if (!forbidden.includes(an.kind)) an.allowed = true;
   const valid = forbidden.length > 0 ? false : verdict.undecided.includes(model) ? 'unknown' : true;
   // One line per kind for the terminal summary: how many, and the first as an example;
   // the kinds the model forbids first.
