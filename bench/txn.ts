@@ -4,7 +4,7 @@
  * concurrently under snapshot isolation (reads from the snapshot taken at BEGIN, appends
  * installed at COMMIT, first committer wins on a key), the shape of the postgres workload's
  * histories: rotating keys, 1–4 micro-ops. Snapshot isolation allows write skew, so the
- * histories hold G2 cycles for the checker to find. Figures only; nothing here fails.
+ * histories hold G2-item cycles for the checker to find. Figures only; nothing here fails.
  */
 import type { Op } from '../src/core/op.js';
 import { checkListAppend } from '../src/checkers/txn/list-append.js';

@@ -109,7 +109,7 @@ describe('jepsen-edn shapes', () => {
       ['r', 'y', null],
       ['append', 7, 'a'],
     ]);
-    // Write skew over keys of three kinds: G2, so invalid.
+    // Write skew over keys of three kinds: G2-item, so invalid (against serializable, the default).
     expect(await check('key-kinds.edn', 'list-append')).toBe(1);
   });
 

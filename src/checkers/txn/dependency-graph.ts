@@ -257,6 +257,7 @@ export function searchCycles(graph: DependencyGraph, o: { orders?: readonly Orde
         const starts = scc.filter((a) => graph.edges(a).some((e) => e.kind === seedKind && within.has(e.to)));
         let best: Edge[] | undefined;
         let tries = 0;
+        let cut = false;
         for (const a of starts) {
           if (tries >= MAX_TRIES || visits >= MAX_VISITS) break;
           tries++;
@@ -266,9 +267,10 @@ export function searchCycles(graph: DependencyGraph, o: { orders?: readonly Orde
             best = r.steps;
             break;
           }
+          if (r.cut) cut = true;
         }
         if (!best) {
-          if (tries < starts.length) {
+          if (cut || tries < starts.length) {
             possible.push(name);
             exhaustive = false;
           }
@@ -298,13 +300,13 @@ function shortestCycle(
   shape: CycleShape,
   extra: EdgeKind | undefined,
   budget: number,
-): { steps?: Edge[]; visits: number } {
+): { steps?: Edge[]; visits: number; cut?: true } {
   const start = a * STATES + FRESH;
   const via = new Map<number, { prev: number; edge: Edge }>();
   const queue = [start];
   const seen = new Set([start]);
   for (let qi = 0; qi < queue.length; qi++) {
-    if (qi >= budget) return { visits: qi };
+    if (qi >= budget) return { visits: qi, cut: true };
     const cur = queue[qi]!;
     const node = Math.floor(cur / STATES);
     const s = cur % STATES;
