@@ -44,10 +44,13 @@ describe('list-append checker', () => {
   });
 
   it('G-single-item (read skew): a transaction saw one of two appends made together', () => {
-    // The last read fixes x's order; an append no read ever shows has no known place.
+    // The last read fixes x's order.
     const res = checkListAppend(history([ok(a('x', 1), a('y', 1)), ok(r('x', []), r('y', [1])), ok(r('x', [1]))]));
     expect(res.anomalyTypes).toEqual(['G-single-item']);
-    expect(checkListAppend(history([ok(a('x', 1), a('y', 1)), ok(r('x', []), r('y', [1]))])).valid).toBe(true);
+    // Without it too: a committed append missing from the longest read of its key came after it.
+    expect(checkListAppend(history([ok(a('x', 1), a('y', 1)), ok(r('x', []), r('y', [1]))])).anomalyTypes).toEqual(['G-single-item']);
+    // An indeterminate append nobody read may never have happened: nothing follows from it.
+    expect(checkListAppend(history([{ type: 'info', mops: [a('x', 1), a('y', 2)] }, ok(a('y', 1)), ok(r('x', []), r('y', [1]))])).valid).toBe(true);
     expect(res.anomalies[0]!.message).toMatch(/read a version overwritten by/);
   });
 
@@ -71,6 +74,16 @@ describe('list-append checker', () => {
       const h = history([ok(a('x', 1), a('y', 1)), { type, mops: [nil('x'), r('y', [1])] }, ok(r('x', [1]))]);
       expect(checkListAppend(h).anomalies, type).toEqual([]);
     }
+  });
+
+  it('appends nobody read come after the longest read of their key: lost updates need no read of the append', () => {
+    // Both read x empty and appended to it; a later read shows only one append: the other
+    // came after [1], so its writer read a version (empty) older than one it overwrote.
+    const lost = checkListAppend(history([ok(r('x', []), a('x', 1)), ok(r('x', []), a('x', 2)), ok(r('x', [1]))]));
+    expect(lost.anomalyTypes).toContain('G-single-item');
+    // Two transactions whose appends to x and y are ordered oppositely, one of them unread: G0.
+    const g0 = checkListAppend(history([ok(a('x', 1), a('y', 1)), ok(a('x', 2), a('y', 2)), ok(r('x', [1])), ok(r('y', [2, 1]))]));
+    expect(g0.anomalyTypes).toContain('G0');
   });
 
   it('G1a: a read saw the append of a failed transaction', () => {

@@ -276,6 +276,22 @@ export function checkListAppend(history: readonly Op[], o: ListAppendCheckOption
       if (w) graph.add(r.txn.id, w.txn.id, 'rw', r.key);
     }
   }
+  // Appends nobody read: a committed append missing from the longest read of its key was
+  // installed after that read's last element, so after every read of the key (rw) and
+  // after the append the longest read ends with (ww). Their order among themselves is
+  // unknown, so each gets the edges. Indeterminate appends may never have happened.
+  for (const [key, list] of order) {
+    if (incompatible.has(key)) continue;
+    const seen = new Set(list);
+    const unread = new Set<Txn>();
+    for (const [elem, w] of writers.get(key) ?? []) if (!seen.has(elem) && w.txn.op.type === 'ok') unread.add(w.txn);
+    if (unread.size === 0) continue;
+    const last = list.length ? writers.get(key)?.get(list[list.length - 1]!) : undefined;
+    for (const t of unread) {
+      if (last) graph.add(last.txn.id, t.id, 'ww', key);
+      for (const r of reads) if (r.key === key && r.list.length === list.length) graph.add(r.txn.id, t.id, 'rw', key);
+    }
+  }
   addOrderEdges(graph, txns);
   const maxCycles = o.maxCycles ?? 20;
   const orders: Order[] = ['data', 'process', 'realtime'];
