@@ -125,8 +125,8 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'clean': {
-        // Docker leftovers are found by label whoever we are; no engine means none to remove.
-        // Runs whose harness is still alive are left alone.
+        // Only what runs recorded as their own (or Docker objects with Faultline's labels)
+        // goes, and only once the owning harness is provably dead; see README "Cleaning up".
         const live: string[] = [];
         const docker = await cleanDocker(live);
         if (needsUserNamespace()) {
@@ -135,9 +135,14 @@ export async function main(argv: string[]): Promise<number> {
           return 0;
         }
         await requireNamespaces();
-        const removed = [...(await cleanLocal(live)), ...docker.removed];
-        process.stderr.write(removed.length ? removed.map((r) => `removed ${r}`).join('\n') + '\n' : 'faultline: nothing to clean\n');
+        const local = await cleanLocal();
+        live.push(...local.live);
+        const removed = [...local.removed, ...docker.removed];
+        if (removed.length) process.stderr.write(removed.map((r) => `removed ${r}`).join('\n') + '\n');
+        else if (local.noState !== undefined) process.stderr.write(`faultline: no state directory ${local.noState}: no run of this user has recorded anything; nothing to clean\n`);
+        else process.stderr.write('faultline: nothing to clean\n');
         for (const id of new Set(live)) process.stderr.write(`faultline: left run ${id} alone: its harness is still running\n`);
+        for (const ns of local.unrecorded) process.stderr.write(`faultline: left netns ${ns} alone: no run of this user recorded it (if it is yours: ip netns del ${ns})\n`);
         return 0;
       }
       case 'images':
