@@ -10,7 +10,7 @@ import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, re
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { cli, repoRoot } from '../helpers/cli.js';
+import { cli, repoRoot, startCli } from '../helpers/cli.js';
 import { newRunId } from '../../src/cluster/names.js';
 import { bootId, startTimeOf, type Owner, type Resource } from '../../src/cluster/live-runs.js';
 import { dockerRunAlive } from '../../src/cluster/clean-docker.js';
@@ -250,6 +250,35 @@ describe('faultline clean', () => {
     expect(nsExists(`fl-${runId}-n1`)).toBe(false);
     expect(readdirSync(join(stateDir, 'runs'))).toEqual([]);
     expect(readdirSync(join(stateDir, 'subnets'))).toEqual([]);
+  });
+});
+
+describe('a SIGKILLed harness', () => {
+  it('clean removes exactly what its run recorded: namespaces, node processes, temp dir, claim, record', async () => {
+    const stateDir = freshStateDir();
+    const env = { [STATE_DIR_ENV]: stateDir };
+    const { child, done } = startCli(['run', 'register', '--nodes', '3', '--seed', '6', '--time-limit', '60', '--out', join(tmp, 'reports')], env);
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    await until('the run to be under way', () => /\] ops [1-9]/.test(stderr), 60_000);
+    const runId = /run ([0-9a-f]{6})/.exec(stderr)![1]!;
+    const rec = JSON.parse(readFileSync(join(stateDir, 'runs', `${runId}.json`), 'utf8')) as { owner: Owner; resources: Resource[] };
+    expect(rec.owner.pid).toBe(child.pid);
+    const dir = rec.resources.flatMap((r) => (r.kind === 'dir' ? [r.path] : []));
+    expect(dir).toHaveLength(1);
+    child.kill('SIGKILL');
+    await done;
+    const nodePids = ['n1', 'n2', 'n3'].flatMap((n) => execFileSync('ip', ['netns', 'pids', `fl-${runId}-${n}`], { encoding: 'utf8' }).split(/\s+/).filter(Boolean).map(Number));
+    expect(nodePids).toHaveLength(3);
+    expect(readdirSync(join(stateDir, 'subnets'))).toHaveLength(1);
+    const r = await clean(stateDir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`removed netns fl-${runId}-hub`);
+    for (const n of ['hub', 'n1', 'n2', 'n3']) expect(nsExists(`fl-${runId}-${n}`)).toBe(false);
+    await until('the node processes to die', () => nodePids.every((p) => !alive(p)));
+    expect(existsSync(dir[0]!)).toBe(false);
+    expect(readdirSync(join(stateDir, 'subnets'))).toEqual([]);
+    expect(readdirSync(join(stateDir, 'runs'))).toEqual([]);
   });
 });
 
