@@ -129,13 +129,11 @@ export async function main(argv: string[]): Promise<number> {
         // goes, and only once the owning harness is provably dead; see README "Cleaning up".
         const live: string[] = [];
         const docker = await cleanDocker(live);
-        if (needsUserNamespace()) {
-          if (docker.removed.length) process.stderr.write(docker.removed.map((r) => `removed ${r}`).join('\n') + '\n');
-          process.stderr.write('faultline: as a normal user, runs live in user namespaces that die with them; nothing to clean\n');
-          return 0;
-        }
-        await requireNamespaces();
-        const local = await cleanLocal();
+        // A normal user's runs had their namespaces in user namespaces that died with them;
+        // their temp dirs and records remain.
+        const network = !needsUserNamespace();
+        if (network) await requireNamespaces();
+        const local = await cleanLocal({ network });
         live.push(...local.live);
         const removed = [...local.removed, ...docker.removed];
         if (removed.length) process.stderr.write(removed.map((r) => `removed ${r}`).join('\n') + '\n');
@@ -143,7 +141,8 @@ export async function main(argv: string[]): Promise<number> {
         else process.stderr.write('faultline: nothing to clean\n');
         for (const id of new Set(live)) process.stderr.write(`faultline: left run ${id} alone: its harness is still running\n`);
         for (const ns of local.unrecorded) process.stderr.write(`faultline: left netns ${ns} alone: no run of this user recorded it (if it is yours: ip netns del ${ns})\n`);
-        return 0;
+        for (const f of local.failed) process.stderr.write(`faultline: could not remove ${f}: remove it by hand, then run faultline clean again\n`);
+        return local.failed.length ? 3 : 0;
       }
       case 'images':
         return await imagesCommand(rest, process.stderr, async (file) => (await loadWorkloadFile(file)).image);

@@ -18,12 +18,20 @@ export interface LocalCleanResult {
   live: string[];
   /** Namespaces named like ours that no record of this user lists (left alone). */
   unrecorded: string[];
+  /** What could not be removed (the run's record is kept, so a later clean tries again). */
+  failed: string[];
   /** Set when there is no state directory: no run of this user ever recorded anything. */
   noState?: string;
 }
 
-export async function cleanLocal(): Promise<LocalCleanResult> {
-  const result: LocalCleanResult = { removed: [], live: [], unrecorded: [] };
+/**
+ * `network: false` (a normal user, whose runs' namespaces lived in user namespaces that
+ * died with them) leaves namespaces and links out and removes only temp dirs, claims and
+ * records of dead runs.
+ */
+export async function cleanLocal(opts: { network?: boolean } = {}): Promise<LocalCleanResult> {
+  const network = opts.network ?? true;
+  const result: LocalCleanResult = { removed: [], live: [], unrecorded: [], failed: [] };
   // Checks the directory (a symlink or someone else's is refused) before reading any of it.
   if (stateSubdir('runs', false) === undefined && stateSubdir('subnets', false) === undefined) {
     result.noState = stateDirPath();
@@ -38,20 +46,27 @@ export async function cleanLocal(): Promise<LocalCleanResult> {
     }
     const namespaces = rec.resources.flatMap((r) => (r.kind === 'netns' ? [r.name] : []));
     const links = rec.resources.flatMap((r) => (r.kind === 'link' ? [r.name] : []));
-    if (namespaces.length || links.length) {
+    if (network && (namespaces.length || links.length)) {
       const removed = await removeRunNetwork(namespaces, links[0] ?? '');
       for (const extra of links.slice(1)) removed.push(...(await removeRunNetwork([], extra)));
       result.removed.push(...removed);
     }
+    let failed = false;
     for (const r of rec.resources) {
-      if (r.kind === 'dir' && removeOwnDir(r.path)) result.removed.push(`dir ${r.path}`);
-      if (r.kind === 'subnet' && releaseClaim(r.path, rec.runId)) result.removed.push(`subnet claim of run ${rec.runId}`);
+      try {
+        if (r.kind === 'dir' && removeOwnDir(r.path)) result.removed.push(`dir ${r.path}`);
+        if (r.kind === 'subnet' && releaseClaim(r.path, rec.runId)) result.removed.push(`subnet claim of run ${rec.runId}`);
+      } catch (e) {
+        failed = true;
+        result.failed.push(`${r.kind === 'dir' ? 'dir' : 'subnet claim'} ${'path' in r ? r.path : r.name} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
     }
+    if (failed) continue;
     unmarkRun(rec.runId);
     result.removed.push(`record of run ${rec.runId}`);
   }
   result.removed.push(...releaseStaleClaims());
-  const list = await run(['ip', 'netns', 'list']).catch(() => undefined);
+  const list = network ? await run(['ip', 'netns', 'list']).catch(() => undefined) : undefined;
   for (const line of list?.stdout.split('\n') ?? []) {
     const ns = line.split(' ')[0] ?? '';
     if (runIdOfNamespace(ns) && !recorded.has(ns)) result.unrecorded.push(ns);

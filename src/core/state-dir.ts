@@ -88,6 +88,13 @@ function ensureOwnDir(path: string): void {
   checkOwnDir(path);
 }
 
+/** Creates (if missing) and checks this user's state directory; returns its path. */
+export function ensureStateDir(): string {
+  const root = stateDirPath();
+  ensureOwnDir(root);
+  return root;
+}
+
 /**
  * A checked subdirectory of the state directory (`runs`, `subnets`). With `create`, it and
  * the state directory are made when missing; without, undefined when either is missing.
@@ -148,14 +155,16 @@ export function readStateFile(path: string): string | undefined {
 /**
  * Removes a directory that holds state of ours (a run's temp dir): only when it is a real
  * directory owned by us; a symlink, or something of another user's, is left alone.
- * rmSync does not follow symlinks inside it. Returns whether it removed anything.
+ * rmSync does not follow symlinks inside it. Returns whether it removed anything; throws
+ * when it cannot look or cannot remove.
  */
 export function removeOwnDir(path: string): boolean {
   let st;
   try {
     st = lstatSync(path);
-  } catch {
-    return false;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw e;
   }
   if (!st.isDirectory() || st.uid !== ownUid()) return false;
   rmSync(path, { recursive: true, force: true });

@@ -5,7 +5,7 @@
  * directory (FAULTLINE_STATE_DIR) and no Docker engine, so runs of anyone else on this
  * machine are never in reach; namespaces get fresh run ids.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -250,6 +250,44 @@ describe('faultline clean', () => {
     expect(nsExists(`fl-${runId}-n1`)).toBe(false);
     expect(readdirSync(join(stateDir, 'runs'))).toEqual([]);
     expect(readdirSync(join(stateDir, 'subnets'))).toEqual([]);
+  });
+});
+
+describe("a normal user's clean", () => {
+  it("removes its dead runs' temp dirs and records, and nothing of anyone else's", () => {
+    const home = mkdtempSync(join(tmp, 'user-'));
+    chmodSync(home, 0o1777); // as /tmp: sticky, anyone may add, only owners remove
+    const stuck = mkdtempSync(join(home, 'fl-stuck-'));
+    chmodSync(stuck, 0o755);
+    const inStuck = join(stuck, 'dir');
+    mkdirSync(inStuck);
+    const state = join(home, 'state');
+    mkdirSync(join(state, 'runs'), { recursive: true, mode: 0o700 });
+    const own = join(home, 'fl-own');
+    const roots = mkdtempSync(join(home, 'fl-root-'));
+    mkdirSync(own);
+    const runId = newRunId();
+    writeRecord(state, runId, { pid: process.pid, start: '1', boot: bootId() }, [
+      { kind: 'dir', path: own },
+      { kind: 'dir', path: roots },
+    ]);
+    // A second dead run whose dir sits where the user may not delete: reported, record kept.
+    const stuckRun = newRunId();
+    writeRecord(state, stuckRun, { pid: process.pid, start: '1', boot: bootId() }, [{ kind: 'dir', path: inStuck }]);
+    for (const p of [state, join(state, 'runs'), join(state, 'runs', `${runId}.json`), join(state, 'runs', `${stuckRun}.json`), own, inStuck]) chownSync(p, 65534, 65534);
+    const r = spawnSync(process.execPath, [join(repoRoot, 'bin/faultline.js'), 'clean'], {
+      uid: 65534,
+      gid: 65534,
+      env: { PATH: process.env.PATH, [STATE_DIR_ENV]: state, DOCKER_HOST: `unix://${join(tmp, 'no-docker.sock')}` },
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toContain(`removed dir ${own}`);
+    expect(existsSync(own)).toBe(false);
+    expect(existsSync(roots)).toBe(true);
+    expect(r.stderr).toContain(`faultline: could not remove dir ${inStuck} (EACCES): remove it by hand, then run faultline clean again`);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(r.status).toBe(3);
+    expect(readdirSync(join(state, 'runs'))).toEqual([`${stuckRun}.json`]);
   });
 });
 
