@@ -76,9 +76,10 @@ export interface RunClients {
 
 export async function runResolvedTest(test: ResolvedTest, out: NodeJS.WriteStream = process.stderr): Promise<RunOutcome> {
   const run = await prepare(test, out);
-  const stopListening = interruptOnSignals(run);
-  // `faultline clean` elsewhere must not remove this run while it is alive.
+  // `faultline clean` elsewhere must not remove this run while it is alive; the record
+  // (live-runs.ts) also lists what the cluster creates, for clean after a SIGKILL.
   markRunLive(run.runId);
+  const stopListening = interruptOnSignals(run);
   const { options } = test;
   out.write(`faultline: ${test.workload.name} (${options.variant}) on ${options.nodes} ${options.backend === 'docker' ? 'Docker' : options.backend} nodes, seed ${options.seed}, run ${run.runId}\nfaultline: output in ${run.runDir}\n`);
   let interrupted = false;
