@@ -84,9 +84,10 @@ export function dockerRunAlive(runId: string, labels: readonly (Record<string, s
 
 /**
  * `faultline clean`'s Docker part: every labelled run that is not alive (dockerRunAlive).
- * Nothing to do (and no error) when no engine is reachable.
+ * Nothing to do (and no error) when no engine is reachable. `scope` limits it to some run
+ * ids (tests, which must not touch other runs on the machine).
  */
-export async function cleanDocker(live: string[] = []): Promise<{ removed: string[]; skipped?: string }> {
+export async function cleanDocker(live: string[] = [], scope?: ReadonlySet<string>): Promise<{ removed: string[]; skipped?: string }> {
   const reach = await dockerReachable();
   if (!reach.ok) return { removed: [], skipped: reach.reason };
   const docker = dockerClient();
@@ -95,7 +96,7 @@ export async function cleanDocker(live: string[] = []): Promise<{ removed: strin
   const runs = new Map<string, { labels: (Record<string, string> | undefined)[]; running: boolean }>();
   const add = (labels: Record<string, string> | undefined, running: boolean) => {
     const id = labels?.[LABEL_RUN];
-    if (!id) return;
+    if (!id || (scope && !scope.has(id))) return;
     const r = runs.get(id) ?? { labels: [], running: false };
     r.labels.push(labels);
     r.running ||= running;

@@ -13,7 +13,9 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { cli, repoRoot, startCli } from '../helpers/cli.js';
 import { newRunId } from '../../src/cluster/names.js';
 import { bootId, startTimeOf, type Owner, type Resource } from '../../src/cluster/live-runs.js';
-import { dockerRunAlive } from '../../src/cluster/clean-docker.js';
+import { cleanDocker, dockerRunAlive } from '../../src/cluster/clean-docker.js';
+import { dockerClient } from '../../src/cluster/docker-connect.js';
+import { skipDocker } from '../docker/docker-available.js';
 import { LocalCluster } from '../../src/cluster/local.js';
 import { kvSystem } from '../../src/systems/kv/system.js';
 import { STATE_DIR_ENV, stateDirPath, stateSubdir } from '../../src/core/state-dir.js';
@@ -339,6 +341,42 @@ describe('Docker runs: alive or not, by record and owner label', () => {
       expect(dockerRunAlive(runId, [{ 'faultline.run': runId }], false)).toBe(true);
     } finally {
       delete process.env[STATE_DIR_ENV];
+    }
+  });
+});
+
+describe.skipIf(skipDocker)('a SIGKILLed harness on the Docker backend', () => {
+  it("is alive by its owner label for anyone's clean while it runs, and removed once dead", async () => {
+    const stateDir = freshStateDir();
+    const { child, done } = startCli(['run', 'register', '--backend', 'docker', '--nodes', '3', '--seed', '6', '--time-limit', '60', '--out', join(tmp, 'reports')], { [STATE_DIR_ENV]: stateDir });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    try {
+      await until('the run to be under way', () => /\] ops [1-9]/.test(stderr), 90_000);
+      const runId = /run ([0-9a-f]{6})/.exec(stderr)![1]!;
+      const scope = new Set([runId]);
+      const saved = process.env[STATE_DIR_ENV];
+      try {
+        // Another user's clean: no record of this run in its state dir, only the labels.
+        process.env[STATE_DIR_ENV] = freshStateDir();
+        const live: string[] = [];
+        expect((await cleanDocker(live, scope)).removed).toEqual([]);
+        expect(live).toEqual([runId]);
+        child.kill('SIGKILL');
+        await done;
+        // The run's own user: its record says the owner is dead.
+        process.env[STATE_DIR_ENV] = stateDir;
+        const after = await cleanDocker([], scope);
+        expect(after.removed).toContain(`network fl-${runId}`);
+        expect(after.removed.filter((r) => r.startsWith('container '))).toHaveLength(6);
+      } finally {
+        if (saved === undefined) delete process.env[STATE_DIR_ENV];
+        else process.env[STATE_DIR_ENV] = saved;
+      }
+      const filters = JSON.stringify({ label: [`faultline.run=${runId}`] });
+      expect(await dockerClient().listContainers({ all: true, filters })).toEqual([]);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
   });
 });
