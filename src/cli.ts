@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FaultlineError, UsageError } from './core/errors.js';
+import { oneLine } from './core/terminal-text.js';
 import { parseCli } from './core/cli-args.js';
 import { checkRun } from './run/check.js';
 import { requestFromArgs } from './run/request.js';
@@ -158,7 +159,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof FaultlineError) {
-      process.stderr.write(`faultline: ${e.message}\n`);
+      process.stderr.write(`faultline: ${oneLine(e.message)}\n`);
       return e.exitCode;
     }
     throw e;
