@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../src/core/rng.js';
+import { stateDirPath } from '../src/core/state-dir.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(ROOT, 'bin', 'faultline.js');
@@ -78,7 +79,10 @@ function leftovers(id: string): string[] {
   if (containers.length) found.push(`${containers.length} docker container(s)`);
   const networks = sh('docker', ['network', 'ls', '-q', '--filter', `label=faultline.run=${id}`]).split('\n').filter(Boolean);
   if (networks.length) found.push(`${networks.length} docker network(s)`);
-  if (existsSync(join(tmpdir(), `fl-${id}`))) found.push(`temp dir ${join(tmpdir(), `fl-${id}`)}`);
+  // Temp dirs are made by mkdtemp: fl-<run id>-<random>.
+  for (const d of readdirSync(tmpdir())) if (d.startsWith(`fl-${id}-`)) found.push(`temp dir ${join(tmpdir(), d)}`);
+  const record = join(stateDirPath(), 'runs', `${id}.json`);
+  if (existsSync(record)) found.push(`run record ${record}`);
   return found;
 }
 
