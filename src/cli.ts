@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FaultlineError, UsageError } from './core/errors.js';
-import { oneLine } from './core/terminal-text.js';
+import { oneLine, terminalStream } from './core/terminal-text.js';
 import { parseCli } from './core/cli-args.js';
 import { checkRun } from './run/check.js';
 import { requestFromArgs } from './run/request.js';
@@ -92,11 +92,11 @@ export async function main(argv: string[]): Promise<number> {
           if (timeout !== undefined) opts.timeoutMs = timeout * 1000;
           if (values.full !== undefined) opts.full = values.full;
           if (values.out !== undefined) opts.out = values.out;
-          return (await checkFile(opts, process.stderr)).exitCode;
+          return (await checkFile(opts, terminalStream(process.stderr))).exitCode;
         }
         const fileOnly = (['model', 'out', 'full'] as const).filter((k) => values[k] !== undefined);
         if (fileOnly.length > 0) throw new UsageError(`--${fileOnly.join(', --')} only appl${fileOnly.length === 1 ? 'ies' : 'y'} to a history file (faultline check --format <f> FILE)`);
-        return (await checkRun(target, process.stderr, { ...(timeout !== undefined ? { checkerTimeout: timeout } : {}), ...(values.config !== undefined ? { config: values.config } : {}) })).exitCode;
+        return (await checkRun(target, terminalStream(process.stderr), { ...(timeout !== undefined ? { checkerTimeout: timeout } : {}), ...(values.config !== undefined ? { config: values.config } : {}) })).exitCode;
       }
       case 'replay': {
         const { values, positionals } = parseCli({
