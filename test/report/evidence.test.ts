@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import type { Op } from '../../src/core/op.js';
 import type { TestOptions } from '../../src/core/test.js';
 import { evidenceOf } from '../../src/report/evidence.js';
+import type { RunData } from '../../src/report/load-run.js';
+import { summary } from '../../src/report/summary.js';
 import { summarize } from '../../src/run/check.js';
 
 type Outcome = 'ok' | 'fail' | 'info';
@@ -103,5 +105,19 @@ describe('the summary of a valid run', () => {
   it('leaves it out when the run is not valid (the violation is the evidence)', () => {
     const weak = evidenceOf(history(400, 5, () => 'info'));
     expect(summarize(options, { valid: false, evidence: weak }, '/tmp/run')).not.toContain('evidence');
+  });
+});
+
+describe('the report of a valid run', () => {
+  const run = (results: unknown): RunData => ({ dir: '/tmp/run', test: { options: { workload: 'register' } } as RunData['test'], ops: [], truncated: false, results, nodeLogs: [] });
+
+  it('shows the evidence first among the facts, weak in words, escaped', () => {
+    const weak = evidenceOf(history(400, 5, (i) => (i % 100 < 62 ? 'info' : 'ok')));
+    const html = summary(run({ valid: true, evidence: weak }), 10);
+    expect(html).toContain('<tr><th>evidence</th><td><strong class="v-unknown">weak</strong> — 62% of ops indeterminate; no faults; a median of 5 ops per key<br>400 client ops on 80 key(s)');
+    const good = evidenceOf(history(600, 150, () => 'ok', { from: 100, to: 200 }));
+    expect(summary(run({ valid: true, evidence: good }), 10)).toContain('<tr><th>evidence</th><td>adequate<br>600 client ops on 4 key(s)');
+    // An older results.json without evidence: no row.
+    expect(summary(run({ valid: true }), 10)).not.toContain('<th>evidence</th>');
   });
 });
