@@ -13,7 +13,7 @@ import { FaultlineError, UsageError } from '../core/errors.js';
 import { faults } from '../nemesis/faults.js';
 import { FAULT_KINDS } from '../nemesis/registry.js';
 import type { Workload } from '../run/workload.js';
-import { liveKeyFinalReads, registerOps } from '../workload-kit/register-ops.js';
+import { liveKeyFinalReads, registerOps, threadsPerKeyFor } from '../workload-kit/register-ops.js';
 import { expand } from './placeholders.js';
 import { readyProbe } from './probes.js';
 import type { DockerServiceConfig, LaunchContext, WorkloadConfig } from './workload-config.js';
@@ -111,9 +111,9 @@ export function toWorkload(config: WorkloadConfig, configPath: string, baseDir: 
       return {
         system,
         client: config.client,
-        // The default ops rotate keys (a group of nodes.length workers per key, --ops-per-key
-        // ops each) and end with reads of the keys still live.
-        generator: config.generator === undefined ? registerOps({ opsPerKey: opts.opsPerKey, threadsPerKey: nodes.length }) : gen(config.generator),
+        // The default ops rotate keys (a group of workers per key, one per node and at least
+        // two, --ops-per-key ops each) and end with reads of the keys still live.
+        generator: config.generator === undefined ? registerOps({ opsPerKey: opts.opsPerKey, threadsPerKey: threadsPerKeyFor(nodes.length) }) : gen(config.generator),
         final:
           config.final !== undefined
             ? gen(config.final)

@@ -107,6 +107,15 @@ interface RotationOptions {
   mix: Mix;
 }
 
+/**
+ * Workers per key for a cluster of `nodes`: one per node, so each key is used from every
+ * node (worker t talks to node t mod n), and at least two, so ops on one key can overlap
+ * even on a single server (a read-modify-write race needs two clients on the same key).
+ */
+export function threadsPerKeyFor(nodes: number): number {
+  return Math.max(2, nodes);
+}
+
 /** The group of client thread `t`: consecutive threads, groups as equal as they can be. */
 export function keyGroupOf(thread: number, clientThreads: readonly number[], threadsPerKey: number): number {
   const c = clientThreads.length;

@@ -9,7 +9,7 @@ import { checkLinearizable, multiRegister } from '../../src/checkers/linearizabi
 import { clients, simulate } from '../../src/core/generator/index.js';
 import type { SimCompletion } from '../../src/core/generator/simulate.js';
 import type { Op } from '../../src/core/op.js';
-import { keyGroupOf, liveKeyFinalReads, liveKeys, registerOps } from '../../src/workload-kit/register-ops.js';
+import { keyGroupOf, liveKeyFinalReads, liveKeys, registerOps, threadsPerKeyFor } from '../../src/workload-kit/register-ops.js';
 import { invokes } from './helpers.js';
 
 type Keyed = [string, unknown];
@@ -106,6 +106,9 @@ describe('register ops on rotating keys', () => {
     expect(threads.map((t) => keyGroupOf(t, threads, 3))).toEqual([0, 0, 0, 0, 1, 1, 1, 2, 2, 2]);
     expect(threads.map((t) => keyGroupOf(t, threads, 9))).toEqual(threads.map(() => 0));
     expect(threads.map((t) => keyGroupOf(t, threads, 1))).toEqual(threads);
+    // The workloads' choice: one worker per node, and never a key with a single worker.
+    expect([1, 2, 3, 5, 9].map(threadsPerKeyFor)).toEqual([2, 2, 3, 5, 9]);
+    expect(threads.map((t) => keyGroupOf(t, threads, threadsPerKeyFor(1)))).toEqual([0, 0, 1, 1, 2, 2, 3, 3, 4, 4]);
   });
 
   it('writes and cas targets are unique per key, so a read names one write', () => {
