@@ -12,6 +12,13 @@
  * search (its work grows steeply with ops per key), and a stale read has few explanations.
  * Final reads (`liveKeyFinalReads`) read the keys still live when the main phase ends.
  *
+ * An op that fails (definitely not done) is given back to its key's budget: the checker
+ * drops it, so it adds neither work nor indeterminacy, and counting it would retire a key
+ * while its node is down — ops refused by a killed node use up the key just before the
+ * restart, and the reads after the restart that would show lost writes go to a fresh key
+ * instead (measured: the in-memory python-kv example lost its writes to kill -9 unseen).
+ * So a key takes at most `opsPerKey` ops that did not fail, plus any number that did.
+ *
  * Values identify their write: a key's writes and cas targets are 1, 2, 3, … in the order
  * the generator issues them, so a read's value names exactly one write. The trade-off: a
  * cas only succeeds when `from` is the current value, and with unique values a guessed
@@ -45,7 +52,7 @@ export interface RegisterOpsOptions {
   values?: number;
   /** Relative weights of the three operations. Default equal. */
   mix?: { read: number; write: number; cas: number };
-  /** Rotating keys: ops a key is used for, at most, before it retires. Default 150. */
+  /** Rotating keys: ops a key takes before it retires (ops that fail are not counted). Default 150. */
   opsPerKey?: number;
   /**
    * Rotating keys: the smallest group of threads sharing a key (groups are consecutive
@@ -86,7 +93,7 @@ export function registerOp(ctx: GenContext, keys: readonly string[], values = 5,
 /** A key a group of threads is working on. */
 interface Slot {
   readonly key: string;
-  /** Ops issued on it so far. */
+  /** Ops issued on it so far, less those that failed. */
   readonly ops: number;
   /** The last value issued (write or cas target); 0 before any. Values are 1, 2, 3, …. */
   readonly issued: number;
@@ -157,17 +164,26 @@ class RotatingRegisterGen implements Generator {
     return { op: { process, time: ctx.time, f, value }, gen: new RotatingRegisterGen(this.o, { slots, nextKey }), rng: r1 };
   }
 
-  /** Learns each live key's latest value from ok completions (the `from` of later cas ops). */
+  /**
+   * Learns each live key's latest value from ok completions (the `from` of later cas ops),
+   * and gives a failed op back to its key's budget (see the top of this file).
+   */
   update(_ctx: GenContext, event: Op): Generator {
-    if (event.type !== 'ok' || !isClientProcess(event.process) || !Array.isArray(event.value) || event.value.length !== 2) return this;
-    const [key, v] = event.value as [unknown, unknown];
-    const known = event.f === 'read' || event.f === 'write' ? v : event.f === 'cas' && Array.isArray(v) && v.length === 2 ? v[1] : undefined;
-    if (known === undefined) return this;
+    if ((event.type !== 'ok' && event.type !== 'fail') || !isClientProcess(event.process)) return this;
+    const key = keyOfRegisterOp(event);
+    if (key === undefined) return this;
     for (const [group, slot] of this.s.slots) {
       if (slot.key !== key) continue;
-      if (slot.known === known) return this;
+      let next: Slot;
+      if (event.type === 'fail') next = { ...slot, ops: slot.ops - 1 };
+      else {
+        const v = (event.value as [unknown, unknown])[1];
+        const known = event.f === 'cas' ? (Array.isArray(v) && v.length === 2 ? v[1] : undefined) : v;
+        if (known === undefined || known === slot.known) return this;
+        next = { ...slot, known };
+      }
       const slots = new Map(this.s.slots);
-      slots.set(group, { ...slot, known });
+      slots.set(group, next);
       return new RotatingRegisterGen(this.o, { slots, nextKey: this.s.nextKey });
     }
     return this;
@@ -204,19 +220,32 @@ export function finalReads(o: RegisterOpsOptions = {}): OpTemplate[] {
   return registerKeys(o).map((k) => ({ f: 'read', value: [k, null] }));
 }
 
+/** The key of a client's read, write or cas (`[key, …]`), if the op is one. */
+function keyOfRegisterOp(op: Op): string | undefined {
+  if (op.f !== 'read' && op.f !== 'write' && op.f !== 'cas') return undefined;
+  return Array.isArray(op.value) && op.value.length === 2 && typeof op.value[0] === 'string' ? op.value[0] : undefined;
+}
+
 /**
- * The keys of rotating register ops still live at the end of `history` (the main phase):
- * those given fewer than `opsPerKey` ops (a key is retired exactly when its group has
- * issued `opsPerKey` ops on it), in the order they were first used.
+ * The keys of rotating register ops still live at the end of `history` (the main phase),
+ * in the order they were first used. The history is replayed with the generator's own
+ * rule, in the order the generator saw it (the runner feeds it every event in history
+ * order): an invocation counts against its key, a failure on a live key is given back,
+ * and a key retires when its count reaches `opsPerKey`.
  */
 export function liveKeys(history: readonly Op[], opsPerKey: number = DEFAULT_OPS_PER_KEY): string[] {
-  const counts = new Map<string, number>();
+  const keys = new Map<string, { ops: number; retired: boolean }>();
   for (const op of history) {
-    if (op.type !== 'invoke' || !isClientProcess(op.process) || (op.f !== 'read' && op.f !== 'write' && op.f !== 'cas')) continue;
-    if (!Array.isArray(op.value) || op.value.length !== 2 || typeof op.value[0] !== 'string') continue;
-    counts.set(op.value[0], (counts.get(op.value[0]) ?? 0) + 1);
+    if (!isClientProcess(op.process) || (op.type !== 'invoke' && op.type !== 'fail')) continue;
+    const key = keyOfRegisterOp(op);
+    if (key === undefined) continue;
+    let k = keys.get(key);
+    if (k === undefined) keys.set(key, (k = { ops: 0, retired: false }));
+    if (k.retired) continue;
+    if (op.type === 'fail') k.ops--;
+    else if (++k.ops >= opsPerKey) k.retired = true;
   }
-  return [...counts].filter(([, n]) => n < opsPerKey).map(([k]) => k);
+  return [...keys].filter(([, k]) => !k.retired).map(([key]) => key);
 }
 
 /**
