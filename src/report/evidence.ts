@@ -3,9 +3,10 @@
  * checker a chance to see a violation. Measured from the history alone (so `faultline
  * check` on a stored run gives the same figures):
  *
- * - ops per key (median, max), for histories whose client values are `[key, v]` tuples:
- *   few ops per key is little contention; many indeterminate writes on one key let
- *   almost any read be explained (each may take effect at any later time);
+ * - ops per key (median, max) that did not fail (a `fail` is no evidence: the checker
+ *   drops it), for histories whose client values are `[key, v]` tuples: few ops per key
+ *   is little contention; many indeterminate writes on one key let almost any read be
+ *   explained (each may take effect at any later time);
  * - the share of client ops that are indeterminate (`info`, or never completed);
  * - how many fault windows had client ops invoked while the fault was in force.
  *
@@ -34,7 +35,7 @@ export interface Evidence {
   indeterminate: number;
   /** indeterminate / clientOps, rounded to 3 places. */
   indeterminateShare: number;
-  /** For keyed histories (values `[key, v]`): how many keys, and ops per key. */
+  /** For keyed histories (values `[key, v]`): how many keys, and ops per key that did not fail. */
   keys?: number;
   opsPerKey?: { median: number; max: number };
   /** The most indeterminate non-read ops on one key. */
@@ -85,7 +86,7 @@ export function evidenceOf(history: readonly Op[]): Evidence {
       break;
     }
     const e = perKey.get(k) ?? { ops: 0, infoWrites: 0 };
-    e.ops++;
+    if (ended.get(inv) !== 'fail') e.ops++;
     if (inv.f !== 'read' && isIndeterminate(inv)) e.infoWrites++;
     perKey.set(k, e);
   }

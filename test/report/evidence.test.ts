@@ -80,6 +80,12 @@ describe('evidence of a run', () => {
     expect(worse.weaknesses).toEqual(['28 indeterminate writes on one key']);
   });
 
+  it('counts only ops that did not fail per key (a fail is no evidence)', () => {
+    const e = evidenceOf(history(600, 150, (i) => (i % 3 === 0 ? 'fail' : 'ok'), { from: 100, to: 200 }));
+    expect(e.clientOps).toBe(600);
+    expect(e.opsPerKey).toEqual({ median: 100, max: 100 });
+  });
+
   it('leaves ops per key out for histories whose values are not [key, v]', () => {
     const h = history(200, 100, () => 'ok', { from: 10, to: 20 }).map((o) => (typeof o.process === 'number' ? { ...o, f: 'add', value: o.index } : o));
     const e = evidenceOf(h);

@@ -83,7 +83,7 @@ export const RUN_OPTIONS = [
     type: integer(1, 100_000),
     default: DEFAULT_OPS_PER_KEY,
     defaultText: "150, or the workload file's opsPerKey",
-    help: 'register workloads (`register`, `etcd`, workload files with the default ops): a group of workers uses a key for this many ops, then moves to a fresh one',
+    help: 'register workloads (`register`, `etcd`, workload files with the default ops): a group of workers uses a key for this many ops (those that fail not counted), then moves to a fresh one',
     replay: true,
   }),
   defineOption({ key: 'opTimeoutMs', flag: 'op-timeout', arg: '<ms>', type: integer(10, 600_000), default: 3000, help: 'an op still running then is recorded as `info`', replay: true }),
