@@ -62,8 +62,10 @@ export default defineWorkload({
     },
   }),
 
-  // Optional: generator (default registerOps(): read/write/cas on 5 keys), final,
-  // checker (default: a linearizable register per key), faults (default: every kind).
+  // Optional: generator (default: read/write/cas on rotating keys, values unique per key),
+  // opsPerKey (default 150: ops a key takes before the workers move to a fresh one), final
+  // (default: reads of the keys still live), checker (default: a linearizable register per
+  // key), faults (default: every kind).
 });
 `;
 

@@ -13,7 +13,7 @@ import { FaultlineError, UsageError } from '../core/errors.js';
 import { faults } from '../nemesis/faults.js';
 import { FAULT_KINDS } from '../nemesis/registry.js';
 import type { Workload } from '../run/workload.js';
-import { finalReads, registerOps } from '../workload-kit/register-ops.js';
+import { liveKeyFinalReads, registerOps, threadsPerKeyFor } from '../workload-kit/register-ops.js';
 import { expand } from './placeholders.js';
 import { readyProbe } from './probes.js';
 import type { DockerServiceConfig, LaunchContext, WorkloadConfig } from './workload-config.js';
@@ -105,13 +105,21 @@ export function toWorkload(config: WorkloadConfig, configPath: string, baseDir: 
     faults: kinds,
     configPath,
     ...(image !== undefined ? { image } : {}),
+    ...(config.opsPerKey !== undefined ? { defaultOpsPerKey: config.opsPerKey } : {}),
     build(opts: TestOptions, nodes) {
       const system = systemOf(config, opts.variant, baseDir, image, configPath);
       return {
         system,
         client: config.client,
-        generator: config.generator === undefined ? registerOps() : gen(config.generator),
-        final: config.final === undefined ? (config.generator === undefined ? eachThread(finalReads()) : undefined) : gen(config.final),
+        // The default ops rotate keys (a group of workers per key, one per node and at least
+        // two, --ops-per-key ops each) and end with reads of the keys still live.
+        generator: config.generator === undefined ? registerOps({ opsPerKey: opts.opsPerKey, threadsPerKey: threadsPerKeyFor(nodes.length) }) : gen(config.generator),
+        final:
+          config.final !== undefined
+            ? gen(config.final)
+            : config.generator === undefined
+              ? (main) => eachThread(liveKeyFinalReads(main, opts.opsPerKey))
+              : undefined,
         faults: faults(opts.nemesis, {
           nodes,
           interval: opts.nemesisInterval,
