@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Entry point for `npx faultline` and `npm run test:jepsen`: runs the compiled CLI.
 import { main } from '../dist/src/cli.js';
+import { oneLine } from '../dist/src/core/terminal-text.js';
 
 main(process.argv.slice(2)).then(
   // Exit explicitly: a keep-alive socket to a node that no longer exists must not hold the
@@ -8,7 +9,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
     // Last-resort guard: the CLI maps every expected failure to a one-line message itself.
-    process.stderr.write(`faultline: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`faultline: internal error: ${oneLine(err instanceof Error ? err.message : String(err))}\n`);
     process.exit(3);
   },
 );

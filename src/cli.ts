@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FaultlineError, UsageError } from './core/errors.js';
+import { oneLine, terminalStream } from './core/terminal-text.js';
 import { parseCli } from './core/cli-args.js';
 import { CONSISTENCY_MODELS } from './checkers/txn/consistency-models.js';
 import { checkRun } from './run/check.js';
@@ -96,12 +97,12 @@ export async function main(argv: string[]): Promise<number> {
           if (timeout !== undefined) opts.timeoutMs = timeout * 1000;
           if (values.full !== undefined) opts.full = values.full;
           if (values.out !== undefined) opts.out = values.out;
-          return (await checkFile(opts, process.stderr)).exitCode;
+          return (await checkFile(opts, terminalStream(process.stderr))).exitCode;
         }
         const fileOnly = (['model', 'out', 'full'] as const).filter((k) => values[k] !== undefined);
         if (fileOnly.length > 0) throw new UsageError(`--${fileOnly.join(', --')} only appl${fileOnly.length === 1 ? 'ies' : 'y'} to a history file (faultline check --format <f> FILE)`);
         return (
-          await checkRun(target, process.stderr, {
+          await checkRun(target, terminalStream(process.stderr), {
             ...(timeout !== undefined ? { checkerTimeout: timeout } : {}),
             ...(values.config !== undefined ? { config: values.config } : {}),
             ...(values['consistency-model'] !== undefined ? { consistencyModel: values['consistency-model'] } : {}),
@@ -136,20 +137,24 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'clean': {
-        // Docker leftovers are found by label whoever we are; no engine means none to remove.
-        // Runs whose harness is still alive are left alone.
+        // Only what runs recorded as their own (or Docker objects with Faultline's labels)
+        // goes, and only once the owning harness is provably dead; see README "Cleaning up".
         const live: string[] = [];
         const docker = await cleanDocker(live);
-        if (needsUserNamespace()) {
-          if (docker.removed.length) process.stderr.write(docker.removed.map((r) => `removed ${r}`).join('\n') + '\n');
-          process.stderr.write('faultline: as a normal user, runs live in user namespaces that die with them; nothing to clean\n');
-          return 0;
-        }
-        await requireNamespaces();
-        const removed = [...(await cleanLocal(live)), ...docker.removed];
-        process.stderr.write(removed.length ? removed.map((r) => `removed ${r}`).join('\n') + '\n' : 'faultline: nothing to clean\n');
+        // A normal user's runs had their namespaces in user namespaces that died with them;
+        // their temp dirs and records remain.
+        const network = !needsUserNamespace();
+        if (network) await requireNamespaces();
+        const local = await cleanLocal({ network });
+        live.push(...local.live);
+        const removed = [...local.removed, ...docker.removed];
+        if (removed.length) process.stderr.write(removed.map((r) => `removed ${r}`).join('\n') + '\n');
+        else if (local.noState !== undefined) process.stderr.write(`faultline: no state directory ${local.noState}: no run of this user has recorded anything; nothing to clean\n`);
+        else process.stderr.write('faultline: nothing to clean\n');
         for (const id of new Set(live)) process.stderr.write(`faultline: left run ${id} alone: its harness is still running\n`);
-        return 0;
+        for (const ns of local.unrecorded) process.stderr.write(`faultline: left netns ${ns} alone: no run of this user recorded it (if it is yours: ip netns del ${ns})\n`);
+        for (const f of local.failed) process.stderr.write(`faultline: could not remove ${f}: remove it by hand, then run faultline clean again\n`);
+        return local.failed.length ? 3 : 0;
       }
       case 'images':
         return await imagesCommand(rest, process.stderr, async (file) => (await loadWorkloadFile(file)).image);
@@ -165,7 +170,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof FaultlineError) {
-      process.stderr.write(`faultline: ${e.message}\n`);
+      process.stderr.write(`faultline: ${oneLine(e.message)}\n`);
       return e.exitCode;
     }
     throw e;

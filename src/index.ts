@@ -6,7 +6,7 @@ export type { LaunchContext, ReadyProbe, ServiceConfig, WorkloadConfig } from '.
 export { httpJsonClient, type HttpJsonClientConfig, type HttpOperation, type HttpResponse } from './clients/http-json.js';
 export { processClient, type ProcessClientConfig } from './clients/process-client.js';
 export type { Client, ClientOp, ClientResult } from './clients/client.js';
-export { finalReads, registerOps, type RegisterOpsOptions } from './workload-kit/register-ops.js';
+export { DEFAULT_OPS_PER_KEY, finalReads, liveKeyFinalReads, liveKeys, registerOps, type RegisterOpsOptions } from './workload-kit/register-ops.js';
 export * as generators from './core/generator/index.js';
 export { compose, type CheckContext, type CheckResult, type Checker, type Validity } from './checkers/checker.js';
 export { perf } from './checkers/perf.js';

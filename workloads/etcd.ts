@@ -13,7 +13,7 @@ import { FAULT_KINDS } from '../src/nemesis/registry.js';
 import { choice, defineOption } from '../src/run/options/spec.js';
 import type { Workload } from '../src/run/workload.js';
 import { ETCD_PEER_PORT, etcdLeader, etcdSystem } from '../src/systems/etcd/system.js';
-import { finalReads, registerOps } from '../src/workload-kit/register-ops.js';
+import { liveKeyFinalReads, registerOps, threadsPerKeyFor } from '../src/workload-kit/register-ops.js';
 
 export const reads = defineOption<EtcdReads>({
   key: 'reads',
@@ -36,8 +36,10 @@ export const workload: Workload = {
     return {
       system,
       client: new EtcdClient(reads.get(opts)),
-      generator: registerOps({ keys: 5 }),
-      final: eachThread(finalReads({ keys: 5 })),
+      // Rotating keys: a group of workers (one per node, at least two) on each key for
+      // --ops-per-key ops; then every worker reads the keys still live.
+      generator: registerOps({ opsPerKey: opts.opsPerKey, threadsPerKey: threadsPerKeyFor(nodes.length) }),
+      final: (main) => eachThread(liveKeyFinalReads(main, opts.opsPerKey)),
       // "primary" targets (kill/pause/isolate the leader) resolve to etcd's raft leader.
       // Latency faults slow the raft traffic between members (the peer port).
       faults: faults(opts.nemesis, { nodes, interval: opts.nemesisInterval, overlap: opts.faultsOverlap, primary: etcdLeader, port: ETCD_PEER_PORT }),

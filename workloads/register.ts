@@ -7,7 +7,7 @@
 import { linearizable, multiRegister } from '../src/checkers/linearizability/index.js';
 import { RegisterHttpClient } from '../src/clients/register-http.js';
 import { eachThread } from '../src/core/generator/index.js';
-import { finalReads, registerOps } from '../src/workload-kit/register-ops.js';
+import { liveKeyFinalReads, registerOps, threadsPerKeyFor } from '../src/workload-kit/register-ops.js';
 import { faults } from '../src/nemesis/faults.js';
 import { FAULT_KINDS } from '../src/nemesis/registry.js';
 import type { Workload } from '../src/run/workload.js';
@@ -23,9 +23,10 @@ export const workload: Workload = {
     return {
       system,
       client: new RegisterHttpClient(),
-      // Few keys keep many ops per key (more chances to see an anomaly).
-      generator: registerOps({ keys: 5 }),
-      final: eachThread(finalReads({ keys: 5 })),
+      // Rotating keys: a group of workers (one per node, at least two) on each key for
+      // --ops-per-key ops; then every worker reads the keys still live.
+      generator: registerOps({ opsPerKey: opts.opsPerKey, threadsPerKey: threadsPerKeyFor(nodes.length) }),
+      final: (main) => eachThread(liveKeyFinalReads(main, opts.opsPerKey)),
       faults: faults(opts.nemesis, { nodes, interval: opts.nemesisInterval, overlap: opts.faultsOverlap, port: system.port, primary: system.primary }),
     };
   },

@@ -42,6 +42,7 @@ export default defineWorkload({
       },
     },
   }),
-  // generator, checker and faults keep their defaults: registerOps() on 5 keys, a
+  // generator, checker and faults keep their defaults: read/write/cas on rotating keys
+  // (a group of workers per key for 150 ops, then a fresh key; values unique per key), a
   // linearizable register per key, and every fault kind.
 });

@@ -3,7 +3,14 @@
  * like the local backend's; labels are what `faultline clean` and teardown select on, so a
  * run's leftovers are found even when a name was changed by hand.
  */
+import { ownerLabel } from './live-runs.js';
+
 export const LABEL_RUN = 'faultline.run';
+/**
+ * The harness process that owns the run, `<boot id>/<pid>/<start time>`: lets `faultline
+ * clean` of any user tell a live run from a dead one without that run's state directory.
+ */
+export const LABEL_OWNER = 'faultline.owner';
 export const LABEL_NODE = 'faultline.node';
 export const LABEL_ROLE = 'faultline.role';
 /** Images are shared by runs (cached by content hash), so they carry this instead of a run id. */
@@ -21,5 +28,5 @@ export const dockerNames = {
 };
 
 export function runLabels(runId: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { [LABEL_RUN]: runId, ...extra };
+  return { [LABEL_RUN]: runId, [LABEL_OWNER]: ownerLabel(), ...extra };
 }

@@ -17,7 +17,9 @@
  * holder's namespace with `nsenter` when the harness is root, and otherwise in a one-shot
  * NET_ADMIN sidecar container sharing the holder's network (docker-sidecar.ts).
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { removeOwnDir } from '../core/state-dir.js';
+import { forgetResources, recordResource } from './live-runs.js';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -115,7 +117,8 @@ export class DockerCluster implements Cluster {
   /** Aborted by teardown, so Ctrl-C does not wait for an image build of minutes. */
   private abort = new AbortController();
   /** Host directory of per-run files bind-mounted into nodes (clock offsets). */
-  private readonly hostDir: string;
+  /** Clock files of libfaketime (mkdtemp at setup, when clock faults are on). */
+  private hostDir = '';
   private nodeImage = '';
   private useContainerIps = false;
   /** Where the nodes' image comes from (the system's choice, or the node image). */
@@ -126,8 +129,6 @@ export class DockerCluster implements Cluster {
   readonly setClock?: (node: string, offsetSeconds: number) => Promise<void>;
 
   constructor(private readonly opts: DockerClusterOptions) {
-    // Same name as the local backend's temp dir, so `faultline clean` finds a leftover.
-    this.hostDir = join(tmpdir(), names.tempDir(opts.runId));
     if (opts.fakeTime) this.setClock = async (node, offset) => this.writeClock(node, offset);
     this.runId = opts.runId;
     this.nodes = opts.nodes;
@@ -172,6 +173,8 @@ export class DockerCluster implements Cluster {
     this.nodes.forEach((n, i) => (this.node(n).hostPort = ports[i]!));
     this.created = true;
     const network = dockerNames.network(this.runId);
+    // Recorded before created, so `faultline clean` knows all of it (live-runs.ts).
+    recordResource(this.runId, { kind: 'network', name: network });
     // Two runs starting together may pick the same free subnet; the engine refuses the
     // second ("overlaps"), which then picks again from a fresh list.
     for (let attempt = 1; ; attempt++) {
@@ -197,7 +200,10 @@ export class DockerCluster implements Cluster {
     this.useContainerIps = mode === 'container' || (mode === 'auto' && existsSync(`/sys/class/net/${dockerNames.bridge(this.runId)}`));
     mkdirSync(this.opts.logDir, { recursive: true });
     if (this.opts.fakeTime) {
-      mkdirSync(this.hostDir, { recursive: true });
+      // mkdtemp: a predictable name in the shared temp dir could be someone else's symlink.
+      this.hostDir = mkdtempSync(join(tmpdir(), names.tempDirPrefix(this.runId)));
+      recordResource(this.runId, { kind: 'dir', path: this.hostDir });
+      chmodSync(this.hostDir, 0o755);
       for (const n of this.nodes) writeFileSync(this.clockFile(n), '+0\n');
     }
     await Promise.all(this.nodes.map((n) => this.createNode(n, network)));
@@ -210,6 +216,8 @@ export class DockerCluster implements Cluster {
     const docker = this.engine();
     const s = this.node(node);
     const port = `${this.opts.system.port}/tcp`;
+    for (const name of [dockerNames.sandbox(this.runId, node), dockerNames.node(this.runId, node)]) recordResource(this.runId, { kind: 'container', name });
+    recordResource(this.runId, { kind: 'volume', name: dockerNames.volume(this.runId, node) });
     const holder = await docker.createContainer({
       name: dockerNames.sandbox(this.runId, node),
       Image: this.holderImage,
@@ -434,7 +442,9 @@ export class DockerCluster implements Cluster {
       this.helpers.clear();
       await removeDockerRun(this.docker, this.runId);
     }
-    rmSync(this.hostDir, { recursive: true, force: true });
+    if (this.hostDir) removeOwnDir(this.hostDir);
+    this.hostDir = '';
+    forgetResources(this.runId, (r) => r.kind === 'container' || r.kind === 'network' || r.kind === 'volume' || r.kind === 'dir');
     for (const s of this.state.values()) s.running = false;
     this.created = false;
     this.stopping = false;

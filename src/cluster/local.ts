@@ -12,15 +12,16 @@
  * Requires root (or the user-namespace wrapper in `privileges.ts`, which makes us root in
  * a namespace of our own).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { isRunLive } from './live-runs.js';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { forgetResources, isRunLive, recordResource } from './live-runs.js';
+import { readStateFile, removeOwnDir, stateSubdir, writeStateFile } from '../core/state-dir.js';
 import { fakeTimeEnv } from './faketime.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { FaultlineError } from '../core/errors.js';
 import type { Cluster, ExecResult, HelperProcess, NodeAddress, SystemSpec } from './cluster.js';
-import { names, sharedStateDir } from './names.js';
+import { names } from './names.js';
 import { must, run } from './sh.js';
 import { readTail } from './log-tail.js';
 import { signalGroup, trackGroup } from './process-group.js';
@@ -57,7 +58,8 @@ export class LocalCluster implements Cluster {
   /** The claim file that reserves `subnet` for this run (see claimSubnet). */
   private subnetClaim: string | undefined;
   private readonly hub: string;
-  private readonly tempRoot: string;
+  /** Node data dirs and clock files; made by mkdtemp at setup (an unpredictable name). */
+  private tempRoot = '';
   private created = false;
   /** Set by teardown so a setup still in progress (Ctrl-C while starting) stops early. */
   private stopping = false;
@@ -71,12 +73,11 @@ export class LocalCluster implements Cluster {
     this.runId = opts.runId;
     this.nodes = opts.nodes;
     this.hub = names.hubNs(opts.runId);
-    this.tempRoot = join(tmpdir(), names.tempDir(opts.runId));
     opts.nodes.forEach((node, i) => {
       this.state.set(node, {
         ns: names.nodeNs(opts.runId, node),
         index: i,
-        dataDir: join(this.tempRoot, node),
+        dataDir: '',
       });
     });
   }
@@ -95,6 +96,16 @@ export class LocalCluster implements Cluster {
   private async doSetup(): Promise<void> {
     this.created = true;
     const hostVeth = names.hostVeth(this.runId);
+    // Everything is recorded before it is created, so `faultline clean` knows all of it.
+    // The temp dir comes from mkdtemp: a predictable name in the shared temp dir could be
+    // a symlink someone else planted. 0755 so nodes that run as their own user (postgres)
+    // reach their data dirs, as before.
+    this.tempRoot = mkdtempSync(join(tmpdir(), names.tempDirPrefix(this.runId)));
+    recordResource(this.runId, { kind: 'dir', path: this.tempRoot });
+    chmodSync(this.tempRoot, 0o755);
+    for (const s of this.state.values()) s.dataDir = join(this.tempRoot, this.nodes[s.index]!);
+    recordResource(this.runId, { kind: 'netns', name: this.hub });
+    recordResource(this.runId, { kind: 'link', name: hostVeth });
     await must(['ip', 'netns', 'add', this.hub]);
     await must(['ip', '-n', this.hub, 'link', 'set', 'lo', 'up']);
     await must(['ip', '-n', this.hub, 'link', 'add', 'br0', 'type', 'bridge']);
@@ -107,6 +118,7 @@ export class LocalCluster implements Cluster {
     for (const node of this.nodes) {
       if (this.stopping) throw new FaultlineError('setup interrupted');
       const s = this.node(node);
+      recordResource(this.runId, { kind: 'netns', name: s.ns });
       await must(['ip', 'netns', 'add', s.ns]);
       await must(['ip', '-n', s.ns, 'link', 'set', 'lo', 'up']);
       // Create the pair inside the hub with its peer directly in the node's namespace, so
@@ -126,7 +138,7 @@ export class LocalCluster implements Cluster {
    * Picks a /24 in 10.213.0.0/16 that no route uses (starting from one derived from the run
    * id) and puts the harness' end on it. Concurrent runs may look at the routes at the same
    * moment, so a subnet is claimed first with an atomic mkdir of
-   * `$TMPDIR/faultline-subnets/<X>`; a claim whose run is gone and whose subnet has no route
+   * `<state dir>/subnets/<X>` (core/state-dir.ts); a claim whose run is gone and whose subnet has no route
    * is stale and taken over.
    */
   private async claimSubnet(hostVeth: string): Promise<void> {
@@ -135,12 +147,13 @@ export class LocalCluster implements Cluster {
     const wide = routes.find((l) => l.startsWith('10.213.0.0/16') || l.startsWith('10.0.0.0/8'));
     if (wide) throw new FaultlineError(`the route "${wide.trim()}" covers 10.213.0.0/16, where the local backend puts its nodes; remove it or use --backend docker`);
     const used = new Set(routes.map((l) => /^10\.213\.(\d+)\./.exec(l)?.[1]).filter((x): x is string => x !== undefined).map(Number));
-    mkdirSync(SUBNET_CLAIMS, { recursive: true });
+    const claims = stateSubdir('subnets', true)!;
     for (let k = 0; k < 254; k++) {
       const x = ((start + k) % 254) + 1;
       if (used.has(x)) continue;
-      const claim = join(SUBNET_CLAIMS, String(x));
+      const claim = join(claims, String(x));
       if (!tryClaim(claim, this.runId)) continue;
+      recordResource(this.runId, { kind: 'subnet', path: claim });
       this.subnetClaim = claim;
       this.subnet = `10.213.${x}`;
       await must(['ip', 'addr', 'add', `${this.subnet}.1/24`, 'dev', hostVeth]);
@@ -293,26 +306,27 @@ export class LocalCluster implements Cluster {
     await Promise.all(this.nodes.map((n) => this.state.get(n)?.exited));
     for (const h of this.helpers) h.kill('SIGKILL');
     this.helpers.clear();
-    if (this.created) await removeRunNetwork(this.runId);
-    if (this.subnetClaim) rmSync(this.subnetClaim, { recursive: true, force: true });
+    if (this.created) await removeRunNetwork([this.hub, ...this.nodes.map((n) => this.node(n).ns)], names.hostVeth(this.runId));
+    if (this.subnetClaim) releaseClaim(this.subnetClaim, this.runId);
     this.subnetClaim = undefined;
-    rmSync(this.tempRoot, { recursive: true, force: true });
+    if (this.tempRoot) removeOwnDir(this.tempRoot);
+    this.tempRoot = '';
+    if (this.created) forgetResources(this.runId, (r) => r.kind === 'netns' || r.kind === 'link' || r.kind === 'subnet' || r.kind === 'dir');
     this.created = false;
     this.stopping = false;
   }
 }
 
 /**
- * Removes every namespace, interface and process of a run, whether or not this process
- * created them (used by teardown and by `faultline clean` after a killed run).
+ * Removes the given namespaces of a run (with every process in them: nodes a killed
+ * harness left) and the harness' veth end. Teardown passes what it created; `faultline
+ * clean` passes what a dead run recorded, never namespaces found by name alone.
  */
-export async function removeRunNetwork(runId: string): Promise<string[]> {
+export async function removeRunNetwork(namespaces: readonly string[], veth: string): Promise<string[]> {
   const removed: string[] = [];
   const list = await run(['ip', 'netns', 'list']);
-  const ours = list.stdout
-    .split('\n')
-    .map((l) => l.split(' ')[0] ?? '')
-    .filter((ns) => ns.startsWith(`fl-${runId}-`));
+  const present = new Set(list.stdout.split('\n').map((l) => l.split(' ')[0] ?? ''));
+  const ours = namespaces.filter((ns) => present.has(ns));
   // In parallel: each namespace deletion waits on the kernel (a few hundred ms each).
   await Promise.all(
     ours.map(async (ns) => {
@@ -330,64 +344,66 @@ export async function removeRunNetwork(runId: string): Promise<string[]> {
     }),
   );
   // Deleting the hub deletes our veth's peer and with it our end; make sure anyway.
-  const veth = names.hostVeth(runId);
-  const link = await run(['ip', 'link', 'show', veth]);
-  if (link.exitCode === 0) {
+  const link = veth ? await run(['ip', 'link', 'show', veth]) : undefined;
+  if (link?.exitCode === 0) {
     await run(['ip', 'link', 'del', veth]);
     removed.push(`link ${veth}`);
   }
   return removed;
 }
 
-/** Where runs reserve their subnets (one directory per subnet, holding the run id). */
-const SUBNET_CLAIMS = sharedStateDir('subnets');
+/**
+ * Subnet claims live in `<state dir>/subnets` (one directory per subnet, holding the run
+ * id). A claim whose run is neither alive nor holding its veth (killed, or a test torn
+ * down early) is stale.
+ */
+function claimOwner(claim: string): string | undefined {
+  return readStateFile(join(claim, 'run'))?.trim();
+}
+
+function isStaleClaim(claim: string): boolean {
+  const owner = claimOwner(claim);
+  if (owner === undefined) return false; // being written right now by its owner
+  return owner !== '' && !isRunLive(owner) && !existsSync(`/proc/sys/net/ipv4/conf/${names.hostVeth(owner)}`);
+}
+
+/** Removes a claim if it is still the run's (a claim is a real directory of ours). */
+export function releaseClaim(claim: string, runId: string): boolean {
+  if (claimOwner(claim) !== runId) return false;
+  return removeOwnDir(claim);
+}
+
+/** Removes the subnet claims of runs that are gone (for `faultline clean`); returns them. */
+export function releaseStaleClaims(): string[] {
+  const dir = stateSubdir('subnets', false);
+  if (!dir) return [];
+  const released: string[] = [];
+  for (const x of readdirSync(dir)) {
+    if (!/^\d+$/.test(x)) continue;
+    const claim = join(dir, x);
+    if (!isStaleClaim(claim)) continue;
+    if (removeOwnDir(claim)) released.push(`subnet claim 10.213.${x}.0/24`);
+  }
+  return released;
+}
 
 /**
  * Reserves a subnet: mkdir is atomic, so of two runs only one succeeds. A claim left by a
  * run that is no longer alive (killed outright) and whose subnet has no route is reused.
  */
-/** A claim whose run is neither alive nor holding its veth (killed, or a test torn down early). */
-function isStaleClaim(claim: string): boolean {
-  let owner = '';
-  try {
-    owner = readFileSync(join(claim, 'run'), 'utf8').trim();
-  } catch {
-    return false; // being written right now by its owner
-  }
-  return owner !== '' && !isRunLive(owner) && !existsSync(`/proc/sys/net/ipv4/conf/${names.hostVeth(owner)}`);
-}
-
-/** Removes the subnet claims of runs that are gone (for `faultline clean`); returns them. */
-export function releaseStaleClaims(): string[] {
-  let entries: string[] = [];
-  try {
-    entries = readdirSync(SUBNET_CLAIMS);
-  } catch {
-    return [];
-  }
-  const released: string[] = [];
-  for (const x of entries) {
-    const claim = join(SUBNET_CLAIMS, x);
-    if (!isStaleClaim(claim)) continue;
-    rmSync(claim, { recursive: true, force: true });
-    released.push(`subnet claim 10.213.${x}.0/24`);
-  }
-  return released;
-}
-
 function tryClaim(claim: string, runId: string): boolean {
   try {
-    mkdirSync(claim);
+    mkdirSync(claim, { mode: 0o700 });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     if (!isStaleClaim(claim)) return false;
-    rmSync(claim, { recursive: true, force: true });
+    removeOwnDir(claim);
     try {
-      mkdirSync(claim);
+      mkdirSync(claim, { mode: 0o700 });
     } catch {
       return false;
     }
   }
-  writeFileSync(join(claim, 'run'), runId);
+  writeStateFile(join(claim, 'run'), runId);
   return true;
 }

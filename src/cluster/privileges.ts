@@ -2,11 +2,13 @@
  * The local backend needs to create network namespaces and iptables rules. As root that
  * is direct. As a normal user, the CLI re-runs itself inside
  * `unshare --user --map-root-user --net --mount`, where it is root over namespaces of its
- * own (and a private /run for `ip netns`). Where neither works, one line says so.
+ * own (and a private /run for `ip netns`, with the user's state directory bound back into
+ * it). Where neither works, one line says so.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { FaultlineError } from '../core/errors.js';
+import { ensureStateDir } from '../core/state-dir.js';
 import { run } from './sh.js';
 
 export const USERNS_ENV = 'FAULTLINE_IN_USERNS';
@@ -47,9 +49,16 @@ export async function reexecInUserNamespace(argv: readonly string[]): Promise<nu
   if (!ok || ok.exitCode !== 0) {
     throw new FaultlineError('the local backend needs root or unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1); run as root or use --backend docker');
   }
-  const script = 'mount -t tmpfs faultline /run && exec "$@"';
+  // The state directory ($XDG_RUNTIME_DIR/faultline) usually lives under /run, which the
+  // tmpfs hides: it is opened first and bound back over the same path, so run records stay
+  // where `faultline clean` outside looks (--no-canonicalize: the kernel resolves the fd).
+  const state = ensureStateDir();
+  const underRun = state.startsWith('/run/');
+  const script = underRun
+    ? 's="$1"; shift; exec 9<"$s" && mount -t tmpfs faultline /run && mkdir -p "$s" && mount --no-canonicalize --bind /proc/self/fd/9 "$s" && exec 9<&- && exec "$@"'
+    : 'shift; mount -t tmpfs faultline /run && exec "$@"';
   return new Promise((resolve) => {
-    const child = spawn('unshare', ['--user', '--map-root-user', '--net', '--mount', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', process.execPath, ...process.execArgv, process.argv[1]!, ...argv], {
+    const child = spawn('unshare', ['--user', '--map-root-user', '--net', '--mount', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', state, process.execPath, ...process.execArgv, process.argv[1]!, ...argv], {
       stdio: 'inherit',
       env: { ...process.env, [USERNS_ENV]: '1' },
     });

@@ -2,7 +2,8 @@
  * `faultline init`: writes a commented workload file for an HTTP service with read, write
  * and compare-and-set on keys, ready to edit — the half-hour path to testing your service.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { UsageError } from '../core/errors.js';
 
 export const CONFIG_TEMPLATE = `/**
@@ -61,12 +62,20 @@ export default defineWorkload({
     },
   }),
 
-  // Optional: generator (default registerOps(): read/write/cas on 5 keys), final,
-  // checker (default: a linearizable register per key), faults (default: every kind).
+  // Optional: generator (default: read/write/cas on rotating keys, values unique per key),
+  // opsPerKey (default 150: ops a key takes before the workers move to a fresh one), final
+  // (default: reads of the keys still live), checker (default: a linearizable register per
+  // key), faults (default: every kind).
 });
 `;
 
 export function writeConfigTemplate(path: string, force: boolean): void {
   if (existsSync(path) && !force) throw new UsageError(`${path} already exists; pass --force to overwrite it`);
-  writeFileSync(path, CONFIG_TEMPLATE);
+  const dir = dirname(path);
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`cannot write ${path}: directory ${dir} does not exist (create it first: mkdir -p ${JSON.stringify(dir)})`);
+  try {
+    writeFileSync(path, CONFIG_TEMPLATE);
+  } catch (e) {
+    throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (choose a file you can write)`);
+  }
 }

@@ -9,10 +9,11 @@ import type { SystemSpec } from '../cluster/cluster.js';
 import type { ImageChoice, ImageSource } from '../cluster/images/catalog.js';
 import { eachThread, gen } from '../core/generator/index.js';
 import type { TestOptions } from '../core/test.js';
+import { FaultlineError, UsageError } from '../core/errors.js';
 import { faults } from '../nemesis/faults.js';
 import { FAULT_KINDS } from '../nemesis/registry.js';
 import type { Workload } from '../run/workload.js';
-import { finalReads, registerOps } from '../workload-kit/register-ops.js';
+import { liveKeyFinalReads, registerOps, threadsPerKeyFor } from '../workload-kit/register-ops.js';
 import { expand } from './placeholders.js';
 import { readyProbe } from './probes.js';
 import type { DockerServiceConfig, LaunchContext, WorkloadConfig } from './workload-config.js';
@@ -27,7 +28,20 @@ export interface UserWorkload extends Workload {
   image?: ImageSource;
 }
 
-function systemOf(config: WorkloadConfig, variant: string, baseDir: string, image: ImageSource | undefined): SystemSpec & ImageChoice {
+/**
+ * Calls a function from the user's workload file. What it throws is the file's mistake,
+ * not the harness': one line naming the file and the field, exit 4.
+ */
+function userCall<T>(configPath: string, field: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof FaultlineError) throw e;
+    throw new UsageError(`${configPath}: ${field} threw: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]} (fix the function in the workload file)`);
+  }
+}
+
+function systemOf(config: WorkloadConfig, variant: string, baseDir: string, image: ImageSource | undefined, configPath: string): SystemSpec & ImageChoice {
   const s = config.service;
   const primary = s.primary;
   const docker = s.docker;
@@ -51,8 +65,9 @@ function systemOf(config: WorkloadConfig, variant: string, baseDir: string, imag
       const own = backend === 'docker' && docker !== undefined;
       const command = (own ? docker.command : undefined) ?? s.command;
       const envSpec = (own ? docker.env : undefined) ?? s.env;
-      const argv = (typeof command === 'function' ? command(ctx) : command).map((a) => expand(a, ctx));
-      const envRaw = typeof envSpec === 'function' ? envSpec(ctx) : (envSpec ?? {});
+      const field = own && docker.command !== undefined ? 'service.docker.command' : 'service.command';
+      const argv = (typeof command === 'function' ? userCall(configPath, field, () => command(ctx)) : command).map((a) => expand(a, ctx));
+      const envRaw = typeof envSpec === 'function' ? userCall(configPath, 'service.env', () => envSpec(ctx)) : (envSpec ?? {});
       const env = Object.fromEntries(Object.entries(envRaw).map(([k, v]) => [k, expand(v, ctx)]));
       const cwd = own ? docker.workdir : baseDir;
       return { command: argv[0]!, args: argv.slice(1), env, ...(cwd !== undefined ? { cwd } : {}) };
@@ -61,7 +76,7 @@ function systemOf(config: WorkloadConfig, variant: string, baseDir: string, imag
     ...(s.readyTimeout !== undefined ? { readyTimeoutMs: s.readyTimeout * 1000 } : {}),
     ...(s.clock !== undefined ? { clock: s.clock } : {}),
     ...(primary !== undefined
-      ? { primary: async (cluster) => (typeof primary === 'function' ? primary(cluster.nodes) : primary) }
+      ? { primary: async (cluster) => (typeof primary === 'function' ? userCall(configPath, 'service.primary', () => primary(cluster.nodes)) : primary) }
       : {}),
   };
 }
@@ -90,13 +105,21 @@ export function toWorkload(config: WorkloadConfig, configPath: string, baseDir: 
     faults: kinds,
     configPath,
     ...(image !== undefined ? { image } : {}),
+    ...(config.opsPerKey !== undefined ? { defaultOpsPerKey: config.opsPerKey } : {}),
     build(opts: TestOptions, nodes) {
-      const system = systemOf(config, opts.variant, baseDir, image);
+      const system = systemOf(config, opts.variant, baseDir, image, configPath);
       return {
         system,
         client: config.client,
-        generator: config.generator === undefined ? registerOps() : gen(config.generator),
-        final: config.final === undefined ? (config.generator === undefined ? eachThread(finalReads()) : undefined) : gen(config.final),
+        // The default ops rotate keys (a group of workers per key, one per node and at least
+        // two, --ops-per-key ops each) and end with reads of the keys still live.
+        generator: config.generator === undefined ? registerOps({ opsPerKey: opts.opsPerKey, threadsPerKey: threadsPerKeyFor(nodes.length) }) : gen(config.generator),
+        final:
+          config.final !== undefined
+            ? gen(config.final)
+            : config.generator === undefined
+              ? (main) => eachThread(liveKeyFinalReads(main, opts.opsPerKey))
+              : undefined,
         faults: faults(opts.nemesis, {
           nodes,
           interval: opts.nemesisInterval,
@@ -109,7 +132,7 @@ export function toWorkload(config: WorkloadConfig, configPath: string, baseDir: 
     checker(opts: TestOptions): Checker {
       const c = config.checker;
       if (c === undefined) return linearizable(multiRegister, { timeoutMs: opts.checkerTimeout * 1000 });
-      return typeof c === 'function' ? c(opts as unknown as Record<string, unknown>) : c;
+      return typeof c === 'function' ? userCall(configPath, 'checker', () => c(opts as unknown as Record<string, unknown>)) : c;
     },
   };
 }

@@ -61,6 +61,9 @@ export function validateWorkloadConfig(x: unknown, source: string): WorkloadConf
   if (c.checker !== undefined && typeof c.checker !== 'function' && !(isObj(c.checker) && typeof (c.checker as Obj).check === 'function')) {
     fail('checker', 'a Checker (e.g. linearizable(multiRegister)) or a function returning one', c.checker);
   }
+  if (c.opsPerKey !== undefined && !(typeof c.opsPerKey === 'number' && Number.isInteger(c.opsPerKey) && c.opsPerKey >= 1 && c.opsPerKey <= 100_000)) {
+    fail('opsPerKey', 'an integer from 1 to 100000 (ops a key takes before the workers move to a fresh one)', c.opsPerKey);
+  }
   if (c.faults !== undefined && (!Array.isArray(c.faults) || !c.faults.every((f) => (FAULT_KINDS as readonly unknown[]).includes(f)))) {
     fail('faults', `an array of ${FAULT_KINDS.join(', ')}`, c.faults);
   }

@@ -91,10 +91,19 @@ export interface WorkloadConfig {
   service: ServiceConfig;
   /** How a worker talks to a node: `httpJsonClient(...)`, `processClient(...)`, or your own Client. */
   client: Client;
-  /** Client ops of the main phase. Default: `registerOps()` (read/write/cas on 5 keys). */
+  /**
+   * Client ops of the main phase. Default: read/write/cas on rotating keys (`registerOps`:
+   * a group of workers, one per node, uses a key for `opsPerKey` ops, then a fresh one),
+   * with values unique per key.
+   */
   generator?: GenLike;
-  /** Client ops after faults end (e.g. final reads). Default: none. */
+  /** Client ops after faults end (e.g. final reads). Default: with the default generator, reads of the keys still live; else none. */
   final?: GenLike;
+  /**
+   * Default generator only: ops a key takes before its workers move to a fresh key
+   * (default 150; `--ops-per-key` overrides it for one run).
+   */
+  opsPerKey?: number;
   /** Default: linearizability of a register per key. */
   checker?: Checker | ((options: Record<string, unknown>) => Checker);
   /** Fault kinds the service may be given. Default: every kind. */

@@ -31,6 +31,11 @@ export interface TestOptions {
   faultsOverlap: boolean;
   /** Where the nodes run: a backend's name (local, docker, …). */
   backend: string;
+  /**
+   * Register workloads with rotating keys: ops a key takes before its group of workers
+   * moves to a fresh one.
+   */
+  opsPerKey: number;
   /** Per-op timeout in milliseconds: an op still running then is recorded as info. */
   opTimeoutMs: number;
   /** Seconds to let the system recover after healing, before final reads. */

@@ -6,6 +6,7 @@ import { esc, showValue } from './escape.js';
 import type { RunData } from './load-run.js';
 import { checkerResult, checkerVerdicts, overallVerdict, partitionsOf, perfRows, type Verdict } from './results-doc.js';
 import { countByType } from './spans.js';
+import { describeFigures, evidenceFromResults } from './evidence.js';
 
 export function verdictText(v: Verdict): string {
   return v === true ? 'VALID' : v === false ? 'INVALID' : 'UNKNOWN';
@@ -53,6 +54,12 @@ export function summary(run: RunData, historySeconds: number): string {
     ['client ops', `${counts.client.invoke} invoked · <span class="o-ok-t">${counts.client.ok} ok</span> · <span class="o-fail-t">${counts.client.fail} fail</span> · <span class="o-info-t">${counts.client.info} info</span>${counts.client.invoke > counts.client.ok + counts.client.fail + counts.client.info ? ` · ${counts.client.invoke - counts.client.ok - counts.client.fail - counts.client.info} never completed` : ''}`],
     ['nemesis ops', String(counts.nemesis)],
   ];
+  // How strong a pass is: a VALID on a weak run must read as weak.
+  const evidence = evidenceFromResults(run.results);
+  if (evidence) {
+    const head = evidence.strength === 'weak' ? `<strong class="v-unknown">weak</strong> — ${esc(evidence.weaknesses.join('; '))}` : 'adequate';
+    facts.unshift(['evidence', `${head}<br>${esc(describeFigures(evidence))}`]);
+  }
   const options = Object.entries(o).map(([k, v]) => `<tr><td>${esc(k)}</td><td><code>${esc(typeof v === 'string' ? v : showValue(v))}</code></td></tr>`);
   const perf = perfRows(run.results);
   const perfTable = perf.length

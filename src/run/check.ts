@@ -21,6 +21,7 @@ import { runFiles } from '../core/run-dir.js';
 import { writeFileNoFollow } from '../core/safe-write.js';
 import type { TestOptions } from '../core/test.js';
 import { reportAfterCheck } from '../report/check-hook.js';
+import { describeEvidence, describeFigures, evidenceFromResults, evidenceOf } from '../report/evidence.js';
 import { optionsFor, type OptionSet } from './options/catalog.js';
 import { shellQuote } from './options/replay-command.js';
 import { checkedOptions, readStoredTest } from './stored-run.js';
@@ -54,7 +55,9 @@ export async function checkAndReport(runDir: string, checker: Checker, options: 
   out.write(`faultline: checking ${ops.length} history ops (budget ${options.checkerTimeout} s)\n`);
   const started = Date.now();
   const results = await checkHistory(ops, checker, options, runDir);
-  const doc = { ...results, historyOps: ops.length, truncated, checkedAt: new Date().toISOString(), checkMs: Date.now() - started };
+  // How strong a pass is (ops per key, indeterminate share, faults during traffic).
+  const evidence = evidenceOf(ops);
+  const doc = { ...results, evidence, historyOps: ops.length, truncated, checkedAt: new Date().toISOString(), checkMs: Date.now() - started };
   writeFileNoFollow(runFiles.results(runDir), toJson(doc, 2) + '\n');
   out.write(summarize(options, doc, runDir) + '\n');
   out.write(reportAfterCheck(runDir) + '\n');
@@ -111,10 +114,18 @@ async function checkerOfStoredRun(
   );
 }
 
-/** A few lines for the terminal: the verdict, and for an invalid run where to look. */
+/**
+ * A few lines for the terminal: the verdict; for a valid run how strong that evidence is
+ * (so a pass on a weak run reads as weak); for an invalid run where to look.
+ */
 export function summarize(options: TestOptions, results: CheckResult, runDir: string): string {
   const verdict = results.valid === true ? 'VALID' : results.valid === false ? 'INVALID' : 'UNKNOWN';
   const lines = [`faultline: ${options.workload} (${options.variant}, seed ${options.seed}): ${verdict}`];
+  const evidence = results.valid === true ? evidenceFromResults(results) : undefined;
+  if (evidence) {
+    lines.push(`  ${describeEvidence(evidence)}`);
+    if (evidence.strength === 'weak') lines.push(`    ${describeFigures(evidence)}`);
+  }
   if (typeof results.reason === 'string') lines.push(`  ${results.reason}`);
   for (const [name, r] of Object.entries(results)) {
     if (!isResult(r)) continue;

@@ -59,6 +59,7 @@ export function resolveTest(request: RunRequest): ResolvedTest {
     values.nodes = workload.maxNodes;
   }
   if (!given.has('rate') && workload.defaultRate !== undefined) values.rate = workload.defaultRate;
+  if (!given.has('opsPerKey') && workload.defaultOpsPerKey !== undefined) values.opsPerKey = workload.defaultOpsPerKey;
   if (request.schedule) values.schedule = request.schedule;
   const options = values as unknown as TestOptions;
   const configPath = 'configPath' in workload && typeof workload.configPath === 'string' ? workload.configPath : undefined;

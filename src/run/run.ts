@@ -76,9 +76,10 @@ export interface RunClients {
 
 export async function runResolvedTest(test: ResolvedTest, out: NodeJS.WriteStream = process.stderr): Promise<RunOutcome> {
   const run = await prepare(test, out);
-  const stopListening = interruptOnSignals(run);
-  // `faultline clean` elsewhere must not remove this run while it is alive.
+  // `faultline clean` elsewhere must not remove this run while it is alive; the record
+  // (live-runs.ts) also lists what the cluster creates, for clean after a SIGKILL.
   markRunLive(run.runId);
+  const stopListening = interruptOnSignals(run);
   const { options } = test;
   out.write(`faultline: ${test.workload.name} (${options.variant}) on ${options.nodes} ${options.backend === 'docker' ? 'Docker' : options.backend} nodes, seed ${options.seed}, run ${run.runId}\nfaultline: output in ${run.runDir}\n`);
   let interrupted = false;
@@ -226,6 +227,11 @@ export async function runMainPhase(run: Run, c: RunClients): Promise<RunnerResul
 /** Step: heal and final reads. Every fault undone, `--recovery-time` to recover, then the workload's final reads. */
 export async function healAndFinalReads(run: Run, c: RunClients): Promise<RunnerResult> {
   const { options } = run.test;
+  const { final } = run.parts;
+  // A final phase made from the main phase's history (e.g. reads of the keys still live):
+  // the history on disk is complete up to here (every completion is appended before the
+  // runner moves on).
+  const finalOps = typeof final === 'function' ? final(readHistoryFile(runFiles.history(run.runDir)).ops) : final;
   return c.runner.run(
     phases(
       log('main phase over: healing'),
@@ -233,7 +239,7 @@ export async function healAndFinalReads(run: Run, c: RunClients): Promise<Runner
       log(`waiting ${options.recoveryTime} s for recovery`),
       sleep(options.recoveryTime),
       log('final reads'),
-      clients(run.parts.final ?? null),
+      clients(finalOps ?? null),
     ),
   );
 }

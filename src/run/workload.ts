@@ -7,6 +7,7 @@ import type { Checker } from '../checkers/checker.js';
 import type { Client } from '../clients/client.js';
 import type { SystemSpec } from '../cluster/cluster.js';
 import type { Generator } from '../core/generator/types.js';
+import type { Op } from '../core/op.js';
 import type { TestOptions } from '../core/test.js';
 import type { FaultKind } from '../nemesis/registry.js';
 import type { FaultPlan } from '../nemesis/faults.js';
@@ -17,8 +18,12 @@ export interface WorkloadParts {
   client: Client;
   /** Client ops for the main phase (the runner adds the time limit and the rate). */
   generator: Generator;
-  /** Client ops after faults end and the system had time to recover (e.g. final reads). */
-  final?: Generator;
+  /**
+   * Client ops after faults end and the system had time to recover (e.g. final reads); or
+   * a function of the main phase's history that makes them (e.g. reads of the keys still
+   * live after rotation: `liveKeyFinalReads`).
+   */
+  final?: Generator | ((mainPhase: readonly Op[]) => Generator);
   /** What `faults(opts.nemesis, {...})` returned: the nemesis, its fault ops, the heal. */
   faults: FaultPlan;
 }
@@ -47,6 +52,8 @@ export interface Workload {
   defaultRate?: number;
   /** Cluster size when `--nodes` is not given (the general default is 5). */
   defaultNodes?: number;
+  /** Ops per key when `--ops-per-key` is not given (a workload file's `opsPerKey`). */
+  defaultOpsPerKey?: number;
   build(opts: TestOptions, nodes: readonly string[]): WorkloadParts;
   /** The checker, also used by `faultline check` on a stored run. */
   checker(opts: TestOptions): Checker;

@@ -123,6 +123,14 @@ describe('list-append checker', () => {
     expect(() => checkListAppend(bad)).toThrow(/op 0: a txn's value must be a list of \['append', k, v\] or \['r', k, list\] micro-ops/);
   });
 
+  it('refuses a read that returned something other than a list (a register value is not list-append)', () => {
+    const bad: Op[] = [
+      { index: 0, type: 'invoke', process: 0, f: 'txn', value: [['r', 'x', null]], time: 0 },
+      { index: 1, type: 'ok', process: 0, f: 'txn', value: [['r', 'x', 5]], time: 1 },
+    ];
+    expect(() => checkListAppend(bad)).toThrow(/op 0: a txn's value must be a list of/);
+  });
+
   it('property: a serial execution is valid whatever fails or is indeterminate', () => {
     const mop = fc.tuple(fc.constantFrom('append', 'r'), fc.constantFrom('x', 'y', 'z'));
     const txn = fc.record({ mops: fc.array(mop, { minLength: 1, maxLength: 4 }), outcome: fc.constantFrom('ok', 'ok', 'ok', 'fail', 'info-applied', 'info-lost') });

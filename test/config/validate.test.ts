@@ -9,6 +9,7 @@ const good = { name: 'svc', service: { port: 7000, command: ['node', 'server.js'
 describe('workload file validation', () => {
   it('accepts a minimal file', () => {
     expect(validateWorkloadConfig(good, 'f.ts').name).toBe('svc');
+    expect(validateWorkloadConfig({ ...good, opsPerKey: 80 }, 'f.ts').opsPerKey).toBe(80);
   });
 
   it.each([
@@ -21,6 +22,8 @@ describe('workload file validation', () => {
     [{ ...good, service: { ...good.service, clock: 'go' } }, /service\.clock: expected "libc" or "static"/],
     [{ ...good, client: { get: () => 1 } }, /client: expected a Client/],
     [{ ...good, faults: ['partition', 'meteor'] }, /faults: expected an array of partition, kill/],
+    [{ ...good, opsPerKey: 0 }, /f\.ts: opsPerKey: expected an integer from 1 to 100000 \(ops a key takes before the workers move to a fresh one\), got number 0/],
+    [{ ...good, opsPerKey: '150' }, /opsPerKey: expected an integer from 1 to 100000 .*, got "150"/],
     [{ ...good, variants: [] }, /variants: expected a non-empty array of strings/],
     [{ ...good, service: { ...good.service, docker: {} } }, /service\.docker: expected exactly one of image \(a local image tag\) or build/],
     [{ ...good, service: { ...good.service, docker: { image: 'a:1', build: '.' } } }, /service\.docker: expected exactly one of image/],

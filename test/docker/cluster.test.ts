@@ -12,6 +12,8 @@ import { kvRequest } from '../../src/clients/kv-http.js';
 import { dockerClient } from '../../src/cluster/docker-connect.js';
 import { DockerCluster } from '../../src/cluster/docker.js';
 import { newRunId } from '../../src/cluster/names.js';
+import { ownerLabel, readRecord } from '../../src/cluster/live-runs.js';
+import { dockerRunAlive } from '../../src/cluster/clean-docker.js';
 import type { TestOptions } from '../../src/core/test.js';
 import type { TestRuntime } from '../../src/cluster/test-runtime.js';
 import { completeGrudge } from '../../src/nemesis/grudge.js';
@@ -54,6 +56,14 @@ describe.skipIf(skipDocker)('docker cluster backend', () => {
     expect(containers.map((c) => c.Names[0]).sort()).toEqual([`/fl-${runId}-n1`, `/fl-${runId}-n1-net`, `/fl-${runId}-n2`, `/fl-${runId}-n2-net`, `/fl-${runId}-n3`, `/fl-${runId}-n3-net`]);
     expect(networks.map((n) => n.Name)).toEqual([`fl-${runId}`]);
     expect(volumes.length).toBe(3);
+    // Every object names its owner (this process), so any user's `faultline clean` leaves it
+    // alone while we live; the run's record lists them all (live-runs.ts).
+    const owner = ownerLabel();
+    expect(owner).toMatch(new RegExp(`/${process.pid}/\\d+$`));
+    for (const o of [...containers, ...networks, ...volumes]) expect(o.Labels?.['faultline.owner']).toBe(owner);
+    expect(dockerRunAlive(runId, containers.map((c) => c.Labels), true)).toBe(true);
+    const recorded = readRecord(runId)!.resources.map((r) => `${r.kind} ${'name' in r ? r.name : 'dir'}`);
+    expect(recorded.sort()).toEqual([`network fl-${runId}`, ...['n1', 'n2', 'n3'].flatMap((n) => [`container fl-${runId}-${n}`, `container fl-${runId}-${n}-net`, `volume fl-${runId}-${n}-data`])].sort());
     expect(cluster.ip('n1')).toMatch(/^10\.214\.\d+\.11$/);
     expect(cluster.address('n2').host).toBe('127.0.0.1');
     const addr = await cluster.netExec('n2', ['ip', '-4', '-o', 'addr', 'show', 'eth0']);
@@ -112,5 +122,6 @@ describe.skipIf(skipDocker)('docker cluster backend', () => {
     expect(readFileSync(cluster.logs('n1'), 'utf8').length).toBeGreaterThan(0);
     const left = await labelled();
     expect([...left.containers, ...left.networks, ...left.volumes]).toEqual([]);
+    expect(readRecord(runId)).toBeUndefined();
   });
 });

@@ -3,11 +3,11 @@
  * namespaces, iptables partitions, SIGKILL crashes, the real CLI. Needs root (CI is).
  */
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli, repoRoot, runDirOf, startCli } from '../helpers/cli.js';
+import { stateDirPath } from '../../src/core/state-dir.js';
 
 const out = join(repoRoot, 'reports', '.e2e');
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -18,10 +18,10 @@ function namespacesOf(runId: string): string[] {
     .filter((l) => l.startsWith(`fl-${runId}-`));
 }
 
-/** kv node processes of one run (its data dirs are /tmp/fl-<run id>/…): other runs may be going on. */
+/** kv node processes of one run (its data dirs are /tmp/fl-<run id>-<random>/…): other runs may be going on. */
 function kvProcesses(runId: string): string {
   try {
-    return execFileSync('pgrep', ['-af', `systems/kv/server.js.*fl-${runId}/`], { encoding: 'utf8' });
+    return execFileSync('pgrep', ['-af', `systems/kv/server.js.*fl-${runId}-`], { encoding: 'utf8' });
   } catch {
     return ''; // pgrep exits 1 when nothing matches
   }
@@ -61,7 +61,7 @@ describe('register workload end to end', () => {
     const lin = results.linearizability;
     expect(lin.invalidKeys.length).toBeGreaterThan(0);
     const bad = lin.partitions.find((p: { valid: unknown }) => p.valid === false);
-    expect(bad.key).toMatch(/^k\d$/);
+    expect(bad.key).toMatch(/^k\d+$/);
     expect(bad.explanation.next.length).toBeGreaterThan(0);
     expect(bad.explanation.message).toMatch(/not linearizable/);
   });
@@ -115,9 +115,9 @@ describe('register workload end to end', () => {
   });
 });
 
-/** The subnets a run has claimed (local.ts: one directory per subnet naming its run). */
+/** The subnets a run has claimed (local.ts: one directory per subnet naming its run, in the state dir). */
 function subnetClaimsOf(runId: string): string[] {
-  const dir = join(tmpdir(), 'faultline-subnets');
+  const dir = join(stateDirPath(), 'subnets');
   if (!existsSync(dir)) return [];
   return readdirSync(dir).filter((x) => {
     try {

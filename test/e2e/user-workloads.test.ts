@@ -59,6 +59,25 @@ describe('user workload files', () => {
     expect(again.stderr).toMatch(/already exists; pass --force/);
   });
 
+  it('init into a directory that does not exist is bad input (exit 4, one line), not a harness error', async () => {
+    const r = await cli(['init', join(tmp, 'no', 'such', 'dir', 'x.ts')]);
+    expect(r.code).toBe(4);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/directory .*no\/such\/dir does not exist \(create it first: mkdir -p/);
+  });
+
+  it("a workload file's function that throws is the file's mistake: one line naming the field, exit 4", async () => {
+    const file = join(tmp, 'throws.config.mjs');
+    writeFileSync(
+      file,
+      "export default { name: 'throws', service: { port: 7000, command: () => { throw new Error('no port configured'); } }, client: { open() {}, async setup() {}, async invoke() { return { type: 'ok' }; }, async teardown() {}, async close() {} } };\n",
+    );
+    const r = await cli(['run', '--config', file, '--time-limit', '2']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/throws\.config\.mjs: service\.command threw: no port configured \(fix the function in the workload file\)/);
+    expect(r.stderr).not.toMatch(/internal error/);
+  });
+
   it('a wrong field in a workload file is one line with the path and the expected type', async () => {
     const file = join(tmp, 'bad.config.mjs');
     writeFileSync(file, "export default { name: 'bad', service: { port: 'eighty', command: ['x'] }, client: {} };\n");

@@ -54,6 +54,7 @@ const everyOption = [
   '--op-timeout', '1500',
   '--recovery-time', '2',
   '--checker-timeout', '45',
+  '--ops-per-key', '60',
   '--reads', 'serializable',
   '--out', join(tmp, 'out'),
   '--quiet',
@@ -77,6 +78,7 @@ describe('the option table', () => {
       opTimeoutMs: 1500,
       recoveryTime: 2,
       checkerTimeout: 45,
+      opsPerKey: 60,
       reads: 'serializable',
     });
     expect(test.out).toBe(join(tmp, 'out'));
@@ -117,6 +119,22 @@ describe('the option table', () => {
     const again = resolveTest(await request(words.slice(3)));
     expect(again.options).toEqual(first.options);
     expect(again.configPath).toBe(config);
+  });
+
+  it("takes a workload file's opsPerKey as the default, --ops-per-key over it, and replays the value", async () => {
+    mkdirSync(configDir, { recursive: true });
+    const config = join(configDir, 'ops-per-key.config.mjs');
+    writeFileSync(
+      config,
+      "export default { name: 'rotating', opsPerKey: 40, service: { port: 7000, command: ['true'] }, client: { open() {}, setup() {}, invoke() {}, teardown() {}, close() {} } };\n",
+    );
+    const fromFile = resolveTest(await request(['--config', config, '--seed', '5']));
+    expect(fromFile.options.opsPerKey).toBe(40);
+    expect(shellWords(fromFile.replay, tmp).join(' ')).toContain('--ops-per-key 40');
+    const given = resolveTest(await request(['--config', config, '--seed', '5', '--ops-per-key', '90']));
+    expect(given.options.opsPerKey).toBe(90);
+    expect(resolveTest(await request(['register', '--seed', '5'])).options.opsPerKey).toBe(150);
+    await expect(request(['register', '--ops-per-key', '0'])).rejects.toThrow(/--ops-per-key must be an integer from 1 to 100000, got "0"/);
   });
 
   it('shell-quotes what is not plainly safe', () => {

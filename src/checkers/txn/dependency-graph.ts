@@ -291,6 +291,11 @@ export function searchCycles(graph: DependencyGraph, o: { orders?: readonly Orde
   return { cycles, possible: [...new Set(possible)], capped };
 }
 
+/** Data-dependency cycles only (no process or realtime order): one per component and shape. */
+export function findCycles(graph: DependencyGraph, limit = 20): Cycle[] {
+  return searchCycles(graph, { orders: ['data'], limit }).cycles;
+}
+
 /** A shortest cycle through `a` of `shape` (BFS over node × search state). */
 function shortestCycle(
   graph: DependencyGraph,

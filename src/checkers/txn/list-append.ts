@@ -110,7 +110,11 @@ function micro(value: unknown, committed: boolean): MicroOp[] | undefined {
     if (!Array.isArray(m) || m.length !== 3) return undefined;
     const f = m[0];
     if (f === 'append') out.push(['append', m[1], m[2]]);
-    else if (f === 'r') out.push(['r', m[1], Array.isArray(m[2]) ? (m[2] as unknown[]) : committed && (m[2] === null || m[2] === undefined) ? [] : null]);
+    else if (f === 'r') {
+      // A read returns a list (or nil: not read yet / empty); anything else is not list-append.
+      if (m[2] !== null && m[2] !== undefined && !Array.isArray(m[2])) return undefined;
+      out.push(['r', m[1], Array.isArray(m[2]) ? (m[2] as unknown[]) : committed ? [] : null]);
+    }
     else return undefined;
   }
   return out;

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { FaultlineError } from '../../core/errors.js';
 import { run } from '../sh.js';
+import { unmountUnder } from './mounts.js';
 import { imageExists, importDirectory, type EnsureResult } from './rootfs.js';
 
 const RECIPE_VERSION = 1;
@@ -70,9 +71,13 @@ export async function ensureDebianImage(docker: Docker, recipe = defaultDebianRe
     const include = recipe.include.length ? [`--include=${recipe.include.join(',')}`] : [];
     const r = await run(['debootstrap', '--variant=minbase', ...include, recipe.suite, stage, recipe.mirror], 15 * 60_000, signal);
     if (r.exitCode !== 0) throw new FaultlineError(`debootstrap failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().split('\n').slice(-1)[0] ?? ''}`);
+    const stuck = await unmountUnder(stage);
+    if (stuck.length) throw new FaultlineError(`debootstrap left ${stuck.join(', ')} mounted and umount failed; unmount it, then run faultline images debian again`);
     await importDirectory(docker, stage, 'faultline/debian', hash);
   } finally {
-    rmSync(stage, { recursive: true, force: true });
+    // Never delete recursively across a mount point (a /proc left mounted is the host's).
+    if ((await unmountUnder(stage)).length === 0) rmSync(stage, { recursive: true, force: true });
+    else log?.(`left ${stage} in place: something is still mounted below it`);
   }
   return { tag, built: true };
 }

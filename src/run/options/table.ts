@@ -7,6 +7,7 @@
 import { kill } from '../../nemesis/kill.js';
 import { partition } from '../../nemesis/partition.js';
 import { FAULT_KINDS } from '../../nemesis/registry.js';
+import { DEFAULT_OPS_PER_KEY } from '../../workload-kit/register-ops.js';
 import { BACKEND_NAMES } from '../backends.js';
 import { choice, decimal, defineOption, flag, integer, nameList, text, type OptionSpec } from './spec.js';
 
@@ -74,6 +75,15 @@ export const RUN_OPTIONS = [
     type: choice(BACKEND_NAMES),
     default: 'local',
     help: 'where nodes run: local namespaces, or containers (see [Docker backend](#docker-backend))',
+    replay: true,
+  }),
+  defineOption({
+    key: 'opsPerKey',
+    flag: 'ops-per-key',
+    type: integer(1, 100_000),
+    default: DEFAULT_OPS_PER_KEY,
+    defaultText: "150, or the workload file's opsPerKey",
+    help: 'register workloads (`register`, `etcd`, workload files with the default ops): a group of workers uses a key for this many ops (those that fail not counted), then moves to a fresh one',
     replay: true,
   }),
   defineOption({ key: 'opTimeoutMs', flag: 'op-timeout', arg: '<ms>', type: integer(10, 600_000), default: 3000, help: 'an op still running then is recorded as `info`', replay: true }),
