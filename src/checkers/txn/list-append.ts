@@ -284,6 +284,13 @@ export function checkListAppend(history: readonly Op[], o: ListAppendCheckOption
   // installed after that read's last element, so after every read of the key (rw) and
   // after the append the longest read ends with (ww). Their order among themselves is
   // unknown, so each gets the edges. Indeterminate appends may never have happened.
+  const longestReads = new Map<string, Read[]>();
+  for (const r of reads) {
+    if (r.list.length !== order.get(r.key)!.length) continue;
+    let rs = longestReads.get(r.key);
+    if (!rs) longestReads.set(r.key, (rs = []));
+    rs.push(r);
+  }
   for (const [key, list] of order) {
     if (incompatible.has(key)) continue;
     const seen = new Set(list);
@@ -293,7 +300,7 @@ export function checkListAppend(history: readonly Op[], o: ListAppendCheckOption
     const last = list.length ? writers.get(key)?.get(list[list.length - 1]!) : undefined;
     for (const t of unread) {
       if (last) graph.add(last.txn.id, t.id, 'ww', key);
-      for (const r of reads) if (r.key === key && r.list.length === list.length) graph.add(r.txn.id, t.id, 'rw', key);
+      for (const r of longestReads.get(key) ?? []) graph.add(r.txn.id, t.id, 'rw', key);
     }
   }
   addOrderEdges(graph, txns);
