@@ -47,6 +47,5 @@ export function txnChecker(kind: TxnKind, consistencyModel?: ConsistencyModel): 
   // Both SQL targets run one server, and a single server makes each row linearizable
   // (a transaction that starts after another committed sees its writes): that assumption
   // orders versions by real time, without which most register anomalies stay invisible.
-  // (The consistency model does not reach the rw-register checker yet: it judges serializability.)
-  return rwRegister({ linearizableKeys: true });
+  return rwRegister({ linearizableKeys: true, ...(consistencyModel !== undefined ? { consistencyModel } : {}) });
 }

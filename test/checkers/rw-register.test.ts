@@ -36,8 +36,10 @@ describe('rw-register checker', () => {
     const res = checkRwRegister(serial([ok(r('x', null), w('x', 1)), ok(r('x', 1), w('x', 2), w('y', 1)), ok(r('x', 2), r('y', 1))]));
     expect(res.valid).toBe(true);
     expect(res.txnCount).toBe(3);
-    // ww T1→T2 (x: 1 then 2), wr T1→T2, wr T2→T3, rw T1→T2 (T1 read the initial x, T2 overwrote it).
-    expect(res.edgeCount).toBe(4);
+    // ww T1→T2 (x: 1 then 2), wr T1→T2, wr T2→T3, rw T1→T2 (T1 read the initial x, T2
+    // overwrote it), and realtime T1→T2, T2→T3 (each completed before the next began).
+    expect(res.edgeCount).toBe(6);
+    expect(res.strongestConsistentModels).toEqual(['strict-serializable']);
   });
 
   it('G1a: a read of a value only a failed transaction wrote', () => {
@@ -78,6 +80,12 @@ describe('rw-register checker', () => {
   it('G2-item (write skew): each transaction read what the other then overwrote', () => {
     const res = checkRwRegister(concurrent([ok(r('x', null), r('y', null), w('x', 1)), ok(r('x', null), r('y', null), w('y', 2))]));
     expect(res.anomalyTypes).toEqual(['G2-item']);
+    // The same consistency models as list-append: snapshot isolation allows write skew.
+    expect(res.valid).toBe(false);
+    const si = checkRwRegister(concurrent([ok(r('x', null), r('y', null), w('x', 1)), ok(r('x', null), r('y', null), w('y', 2))]), { consistencyModel: 'snapshot-isolation' });
+    expect(si.valid).toBe(true);
+    expect(si.anomalies[0]!.allowed).toBe(true);
+    expect(si.strongestConsistentModels).toEqual(['strong-snapshot-isolation']);
   });
 
   it('a stale read after a completed write is invisible without assumptions and caught with linearizable keys', () => {

@@ -71,7 +71,7 @@ export const MODEL_SPECS: readonly ModelSpec[] = [
     implies: [],
     // Elle adds duplicate elements to PL-1 (no Adya history holds a value twice); an
     // element nobody appended has no place in any history either.
-    forbids: ['G0', 'duplicate-elements', 'phantom-element'],
+    forbids: ['G0', 'duplicate-elements', 'phantom-element', 'garbage-read', 'cyclic-versions'],
     session: false,
     realtime: false,
     summary: 'no dirty writes: no cycle of write dependencies (G0)',
@@ -207,6 +207,9 @@ const READ_ANOMALIES: Record<string, readonly string[]> = {
   'lost-update': ['G2-item'],
   'duplicate-elements': [],
   'phantom-element': [],
+  // rw-register: a read of a value nobody wrote; a version order with a cycle (Elle: PL-1).
+  'garbage-read': [],
+  'cyclic-versions': [],
   internal: [],
 };
 

@@ -358,9 +358,9 @@ export function checkListAppend(history: readonly Op[], o: ListAppendCheckOption
  * committed transaction that completed before it and precedes no other such one).
  * Failed transactions took no effect and get neither.
  */
-function addOrderEdges(graph: DependencyGraph, txns: readonly Txn[]): void {
+export function addOrderEdges(graph: DependencyGraph, txns: readonly Pick<Txn, 'id' | 'op'>[]): void {
   const live = txns.filter((t) => t.op.type !== 'fail');
-  const lastOk = new Map<unknown, Txn>();
+  const lastOk = new Map<unknown, Pick<Txn, 'id' | 'op'>>();
   for (const t of [...live].sort((x, y) => x.op.invoke.index - y.op.invoke.index)) {
     const p = t.op.process;
     if (p === undefined || p === null) continue;
@@ -368,7 +368,7 @@ function addOrderEdges(graph: DependencyGraph, txns: readonly Txn[]): void {
     if (prev) graph.add(prev.id, t.id, 'process', '');
     if (t.op.type === 'ok') lastOk.set(p, t);
   }
-  const events: { at: number; t: Txn; invoke: boolean }[] = [];
+  const events: { at: number; t: Pick<Txn, 'id' | 'op'>; invoke: boolean }[] = [];
   for (const t of live) {
     events.push({ at: t.op.invoke.index, t, invoke: true });
     if (t.op.type === 'ok' && t.op.complete) events.push({ at: t.op.complete.index, t, invoke: false });

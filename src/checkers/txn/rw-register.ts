@@ -31,8 +31,9 @@
 import type { CompletedOp, Op } from '../../core/op.js';
 import { pairOps } from '../../core/history-reader.js';
 import type { Checker, CheckResult } from '../checker.js';
-import { DependencyGraph, findCycles, type Cycle } from './dependency-graph.js';
-import type { TxnRef } from './list-append.js';
+import { CONSISTENCY_MODELS, forbiddenAmong, isConsistencyModel, judgeModels, type ConsistencyModel } from './consistency-models.js';
+import { DependencyGraph, searchCycles, type Cycle } from './dependency-graph.js';
+import { addOrderEdges, type TxnRef } from './list-append.js';
 
 export type RwMicroOp = ['w', unknown, unknown] | ['r', unknown, unknown];
 
@@ -42,12 +43,15 @@ export interface RwTxn {
   mops: RwMicroOp[];
 }
 
-export type RwAnomalyKind = 'G1a' | 'G1b' | 'internal' | 'garbage-read' | 'duplicate-writes' | 'cyclic-versions' | 'G0' | 'G1c' | 'G-single-item' | 'G-nonadjacent-item' | 'G2-item';
+/** Read anomalies, and cycles ('G0' … 'G2-item', also with '-process' or '-realtime'). */
+export type RwAnomalyKind = string;
 
 export interface RwAnomaly {
   kind: RwAnomalyKind;
   message: string;
   ops: TxnRef[];
+  /** Set when the consistency model checked allows this kind: a finding, not a violation. */
+  allowed?: true;
 }
 
 export interface RwRegisterOptions {
@@ -56,12 +60,21 @@ export interface RwRegisterOptions {
   /** Each key is sequentially consistent: per-process order of writes and reads is version order. */
   sequentialKeys?: boolean;
   maxCycles?: number;
+  /** The model the verdict is against [serializable] (consistency-models.ts). */
+  consistencyModel?: ConsistencyModel;
 }
 
 export interface RwRegisterResult extends CheckResult {
   txnCount: number;
   edgeCount: number;
+  /** The model the verdict is against, and what the anomalies say about every model (as list-append's). */
+  consistencyModel: ConsistencyModel;
   anomalyTypes: string[];
+  forbiddenAnomalyTypes: string[];
+  modelsRuledOut: ConsistencyModel[];
+  strongestConsistentModels: ConsistencyModel[];
+  undecidedModels: ConsistencyModel[];
+  summary: string;
   cyclesCapped: boolean;
   messages: string[];
   anomalies: RwAnomaly[];
@@ -150,6 +163,8 @@ class VersionOrder {
 }
 
 export function checkRwRegister(history: readonly Op[], o: RwRegisterOptions = {}): RwRegisterResult {
+  const model = o.consistencyModel ?? 'serializable';
+  if (!isConsistencyModel(model)) throw new Error(`unknown consistency model "${String(model)}"; models: ${CONSISTENCY_MODELS.join(', ')}`);
   const txns = rwTransactions(history);
   const anomalies: RwAnomaly[] = [];
   const writes = new Map<string, Map<string, Write>>(); // key -> version -> write
@@ -276,22 +291,47 @@ export function checkRwRegister(history: readonly Op[], o: RwRegisterOptions = {
       if (w) for (const reader of readers) graph.add(w.id, reader.id, 'wr', key);
     }
   }
+  addOrderEdges(graph, txns);
   const maxCycles = o.maxCycles ?? 20;
-  const cycles = findCycles(graph, maxCycles);
-  for (const c of cycles) anomalies.push(describeCycle(c, txns));
-  const cyclesCapped = cycles.length >= maxCycles;
+  const search = searchCycles(graph, { orders: ['data', 'process', 'realtime'], limit: maxCycles, known: anomalies.map((a) => a.kind) });
+  for (const c of search.cycles) anomalies.push(describeCycle(c, txns));
+  const cyclesCapped = search.capped;
 
   const anomalyTypes = [...new Set(anomalies.map((a) => a.kind))].sort();
-  const messages = anomalyTypes.map((t) => {
-    const of = anomalies.filter((a) => a.kind === t);
-    return `${t} ×${of.length}, e.g. ${of[0]!.message}`;
-  });
-  if (cyclesCapped) messages.push(`(the cycle search stopped after ${maxCycles} cycles; there may be more)`);
   // A duplicate write is the workload's fault, not the database's: it alone makes the
   // verdict unknown (that key proves nothing), not invalid.
-  const real = anomalies.filter((a) => a.kind !== 'duplicate-writes');
-  const valid = real.length > 0 ? false : anomalies.length > 0 ? 'unknown' : true;
-  return { valid, txnCount: txns.length, edgeCount: graph.edgeCount, anomalyTypes, cyclesCapped, messages, anomalies, assumptions };
+  const forbidden = forbiddenAmong(model, anomalyTypes.filter((t) => t !== 'duplicate-writes'));
+  const verdict = judgeModels(anomalyTypes.filter((t) => t !== 'duplicate-writes'), search.possible);
+  for (const an of anomalies) if (!forbidden.includes(an.kind) && an.kind !== 'duplicate-writes') an.allowed = true;
+  const messages = [...forbidden, ...anomalyTypes.filter((t) => !forbidden.includes(t))].map((t) => {
+    const of = anomalies.filter((a) => a.kind === t);
+    return `${t} ×${of.length}${forbidden.includes(t) || t === 'duplicate-writes' ? '' : ` (allowed by ${model})`}, e.g. ${of[0]!.message}`;
+  });
+  if (cyclesCapped) messages.push(`(the cycle search stopped after ${maxCycles} cycles of one kind; there may be more)`);
+  if (search.possible.length) messages.push(`(the cycle search ran out of budget before it could rule out ${search.possible.join(', ')})`);
+  const valid = forbidden.length > 0 ? false : anomalyTypes.includes('duplicate-writes') || verdict.undecided.includes(model) ? 'unknown' : true;
+  const summary = [
+    `${txns.length} transactions against ${model}: ${forbidden.length ? `violated (${forbidden.join(', ')})` : valid === true ? 'kept' : 'undecided'}`,
+    anomalyTypes.length ? `anomalies ${anomalyTypes.join(', ')}` : 'no anomalies',
+    `ruled out ${verdict.weakestRuledOut.join(', ') || 'nothing'}${verdict.ruledOut.length > verdict.weakestRuledOut.length ? ' and what implies them' : ''}`,
+    `strongest still consistent ${verdict.strongestConsistent.join(', ') || 'none'}`,
+  ].join('; ');
+  return {
+    valid,
+    txnCount: txns.length,
+    edgeCount: graph.edgeCount,
+    consistencyModel: model,
+    anomalyTypes,
+    forbiddenAnomalyTypes: forbidden,
+    modelsRuledOut: verdict.ruledOut,
+    strongestConsistentModels: verdict.strongestConsistent,
+    undecidedModels: verdict.undecided,
+    summary,
+    cyclesCapped,
+    messages,
+    anomalies,
+    assumptions,
+  };
 }
 
 /**
