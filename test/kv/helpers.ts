@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kvRequest, type KvResponse } from '../../src/clients/kv-http.js';
+import { sleep } from '../helpers/wait.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SERVER_JS = path.join(REPO_ROOT, 'dist', 'src', 'systems', 'kv', 'server.js');
@@ -190,18 +191,4 @@ export class TestCluster {
     this.agent.destroy();
     fs.rmSync(this.root, { recursive: true, force: true });
   }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Poll `f` until it returns true or `timeoutMs` passes. */
-export async function eventually(f: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await f()) return;
-    await sleep(25);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }

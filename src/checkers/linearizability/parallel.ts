@@ -88,7 +88,10 @@ export async function searchInWorkers(
           clearTimeout(current.fence);
           if (!stopped && (fenced || oom)) {
             const stats = { iterations: 0, memoSize: 0, states: 0, bytes: 0, dropped: 0, elapsedMs: Date.now() - current.started };
-            results.set(current.job.key, { valid: 'unknown', reason: oom ? 'memo-limit' : 'timeout', stats });
+            const result: SearchResult = { valid: 'unknown', reason: oom ? 'memo-limit' : 'timeout', stats };
+            results.set(current.job.key, result);
+            // Reported like any other result: otherwise the caller keeps what it had before.
+            onResult(current.job.key, result);
           }
           current = undefined;
         }
