@@ -2,7 +2,7 @@
  * Latency and throughput statistics. Never invalid: it describes the run so a verdict
  * can be read against what the system was doing (e.g. all ops failing during a fault).
  */
-import { pairOps } from '../core/history-reader.js';
+import { clientPairs } from '../core/history-reader.js';
 import type { Op } from '../core/op.js';
 import type { Checker, CheckResult } from './checker.js';
 
@@ -24,7 +24,7 @@ function quantile(sorted: readonly number[], q: number): number {
 }
 
 export function perfStats(history: readonly Op[]): CheckResult {
-  const pairs = pairOps(history).filter((p) => typeof p.process === 'number');
+  const pairs = clientPairs(history);
   const byF = new Map<string, { lat: number[]; ok: number; fail: number; info: number }>();
   for (const p of pairs) {
     const s = byF.get(p.f) ?? { lat: [], ok: 0, fail: 0, info: 0 };
