@@ -14,7 +14,8 @@
  */
 import type { TestRuntime } from '../cluster/test-runtime.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
-import { kvRequest, requestFailure } from './kv-http.js';
+import { kvRequest } from './kv-http.js';
+import { httpFailure, notSent, requestFailure, unknownOp } from './outcome.js';
 
 export type GossipDataType = 'set' | 'counter';
 
@@ -68,7 +69,7 @@ export class GossipHttpClient implements Client {
     } else if (isRead) {
       path = `/${this.opts.type}/read`;
     } else {
-      return { type: 'fail', value: op.value, error: `unknown f ${op.f}` };
+      return unknownOp(op);
     }
     if (this.opts.tokens) {
       // A new process is a new session: it starts knowing nothing.
@@ -78,7 +79,7 @@ export class GossipHttpClient implements Client {
     const a = test.cluster.address(node);
     const timeoutMs = Math.max(50, test.options.opTimeoutMs - 100);
     try {
-      if (signal.aborted) return { type: 'fail', value: op.value, error: 'not sent: aborted' };
+      if (signal.aborted) return notSent(op.value);
       const res = await kvRequest(`http://${a.host}:${a.port}`, path, body, { timeoutMs, connectTimeoutMs: Math.min(1000, timeoutMs) });
       const b = (res.body ?? {}) as Body;
       if (res.status === 200 && b.ok === true) {
@@ -86,9 +87,7 @@ export class GossipHttpClient implements Client {
         if (!isRead) return { type: 'ok', value: op.value };
         return { type: 'ok', value: structured ? { key, node, [this.opts.type === 'set' ? 'elements' : 'value']: b.value } : b.value };
       }
-      const error = b.error ?? `http ${res.status}`;
-      if (b.definite === true || res.status === 400 || isRead) return { type: 'fail', value: op.value, error };
-      return { type: 'info', value: op.value, error };
+      return httpFailure(res.status, op.value, b.error ?? `http ${res.status}`, isRead, b.definite === true);
     } catch (e) {
       return requestFailure(e, op.value, isRead);
     }

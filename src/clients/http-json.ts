@@ -10,7 +10,8 @@
 import http from 'node:http';
 import type { TestRuntime } from '../cluster/test-runtime.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
-import { kvRequest, requestFailure, type KvResponse } from './kv-http.js';
+import { kvRequest, type KvResponse } from './kv-http.js';
+import { httpFailure, notSent, requestFailure } from './outcome.js';
 
 export interface HttpResponse {
   status: number;
@@ -67,7 +68,7 @@ class HttpJsonClient implements Client {
     const path = typeof spec.path === 'function' ? spec.path(op.value) : spec.path;
     const method = spec.method ?? (spec.body ? 'POST' : 'GET');
     const timeoutMs = this.config.timeoutMs ?? Math.max(50, test.options.opTimeoutMs - 100);
-    if (signal.aborted) return { type: 'fail', value: op.value, error: 'not sent: aborted' };
+    if (signal.aborted) return notSent(op.value);
     let res: KvResponse;
     try {
       res = await kvRequest(this.baseUrl, path, spec.body?.(op.value), {
@@ -83,8 +84,7 @@ class HttpJsonClient implements Client {
     if (custom) return { value: op.value, ...custom };
     if (res.status >= 200 && res.status < 300) return { type: 'ok', value: spec.value ? spec.value(res, op.value) : op.value };
     const error = `http ${res.status}${typeof res.body === 'object' && res.body && 'error' in res.body ? `: ${String((res.body as { error: unknown }).error)}` : ''}`;
-    if (res.status >= 400 && res.status < 500) return { type: 'fail', value: op.value, error };
-    return { type: readOnly ? 'fail' : 'info', value: op.value, error };
+    return httpFailure(res.status, op.value, error, readOnly);
   }
 
   async teardown(): Promise<void> {}

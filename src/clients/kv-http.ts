@@ -9,7 +9,8 @@
  *  - `timeout`: the request was (at least partly) sent and no complete answer arrived in time.
  *  - `reset`: the connection broke after the request was handed to it (RST, EPIPE, early EOF).
  *  - `bad-response`: an answer arrived but was not JSON; the server did *something*.
- * Only `connect` is definite; everything else may or may not have taken effect.
+ * Only `connect` is definite; everything else may or may not have taken effect (the
+ * outcome rules for all clients are in outcome.ts).
  *
  * Classification is by connection state, not by errno alone: an error that happens while the
  * socket is still connecting is a connect failure whatever its code, and any error on a
@@ -61,22 +62,6 @@ const CONNECT_CODES = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',
 ]);
-
-/**
- * The client result for a request that threw: `fail` only when it never reached the
- * server, or when it was read-only (a read changes nothing, whatever happened); otherwise
- * `info`, since the server may have acted on it.
- */
-export function requestFailure(err: unknown, value: unknown, readOnly: boolean): { type: 'fail' | 'info'; value: unknown; error: string } {
-  const kind = classifyKvError(err);
-  const error = `${kind}: ${err instanceof Error ? err.message : String(err)}`;
-  return { type: kind === 'connect' || readOnly ? 'fail' : 'info', value, error };
-}
-
-/** True when the error proves the request never reached the server. */
-export function isDefiniteFailure(err: unknown): boolean {
-  return classifyKvError(err) === 'connect';
-}
 
 /**
  * Classify any error thrown by `kvRequest` (or a raw socket error) into a `KvErrorCode`.

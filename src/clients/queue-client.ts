@@ -8,6 +8,7 @@
  * first (its timeout, Ctrl-C), the value is not recorded and the message must go back.
  */
 import type { Client, ClientOp, ClientResult } from './client.js';
+import { failure, notSent, unknownOp } from './outcome.js';
 import type { TestRuntime } from '../cluster/test-runtime.js';
 
 export interface QueueLink {
@@ -46,9 +47,9 @@ export abstract class QueueClient<L extends QueueLink> implements Client {
       link = await this.connect();
     } catch (e) {
       // Nothing was sent: whatever the op was, it did not happen.
-      return { type: 'fail', value: op.value, error: `connect: ${errorText(e)}` };
+      return failure('connect', op.value, `connect: ${errorText(e)}`);
     }
-    if (signal.aborted) return { type: 'fail', value: op.value, error: 'not sent: aborted' };
+    if (signal.aborted) return notSent(op.value);
     // A cut-off op leaves the connection in an unknown state: the next op opens a fresh one.
     const onAbort = () => this.drop(link);
     signal.addEventListener('abort', onAbort, { once: true });
@@ -63,7 +64,7 @@ export abstract class QueueClient<L extends QueueLink> implements Client {
         case 'drain':
           return await this.drain(link, signal, budgetMs);
         default:
-          return { type: 'fail', value: op.value, error: `unknown f ${op.f}` };
+          return unknownOp(op);
       }
     } finally {
       signal.removeEventListener('abort', onAbort);

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import net from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { KvRequestError, classifyKvError, isDefiniteFailure, kvRequest } from '../../src/clients/kv-http.js';
+import { KvRequestError, classifyKvError, kvRequest } from '../../src/clients/kv-http.js';
+import { ERRORS } from '../../src/clients/outcome.js';
 import { freePort } from './helpers.js';
 
 const agent = new http.Agent({ keepAlive: true });
@@ -55,7 +56,7 @@ describe('kvRequest', () => {
     const e = await failure(kvRequest(`http://127.0.0.1:${port}`, '/read', {}, { timeoutMs: 1000, agent }));
     expect(e.code).toBe('connect');
     expect(e.sysCode).toBe('ECONNREFUSED');
-    expect(isDefiniteFailure(e)).toBe(true);
+    expect(ERRORS[classifyKvError(e)].definite).toBe(true);
   });
 
   it("classifies a connect timeout as 'connect' (definite)", async () => {
@@ -68,7 +69,7 @@ describe('kvRequest', () => {
       expect(e.code).toBe('connect');
       // The connect deadline gave up, not the overall one ("could not connect … within 2000 ms").
       expect(e.message).toBe('connect to stuck.invalid:81 timed out after 200 ms');
-      expect(isDefiniteFailure(e)).toBe(true);
+      expect(ERRORS[classifyKvError(e)].definite).toBe(true);
     } finally {
       stuck.destroy();
     }
@@ -78,21 +79,21 @@ describe('kvRequest', () => {
     const url = await listen(http.createServer(() => undefined));
     const e = await failure(kvRequest(url, '/write', { key: 'k', value: 1 }, { timeoutMs: 200, agent }));
     expect(e.code).toBe('timeout');
-    expect(isDefiniteFailure(e)).toBe(false);
+    expect(ERRORS[classifyKvError(e)].definite).toBe(false);
   });
 
   it("classifies a connection dropped after sending as 'reset' (indefinite)", async () => {
     const url = await listen(net.createServer((sock) => sock.once('data', () => sock.destroy())));
     const e = await failure(kvRequest(url, '/write', { key: 'k', value: 1 }, { timeoutMs: 1000, agent }));
     expect(e.code).toBe('reset');
-    expect(isDefiniteFailure(e)).toBe(false);
+    expect(ERRORS[classifyKvError(e)].definite).toBe(false);
   });
 
   it("classifies a non-JSON answer as 'bad-response' (indefinite)", async () => {
     const url = await listen(http.createServer((_req, res) => res.end('<html>')));
     const e = await failure(kvRequest(url, '/read', {}, { timeoutMs: 1000, agent }));
     expect(e.code).toBe('bad-response');
-    expect(isDefiniteFailure(e)).toBe(false);
+    expect(ERRORS[classifyKvError(e)].definite).toBe(false);
   });
 
   it('classifies raw errno errors conservatively', () => {
