@@ -15,7 +15,7 @@
  * delivery that did arrive makes its consumer react twice; the orders service keeps
  * statuses in memory.
  */
-import { DurableLog } from '../twopc/durable-log.js';
+import { DurableLog } from '../durable-log.js';
 import { Peers, okBody, sleepMs } from '../twopc/peers.js';
 import { BadRequest, definiteError, indefiniteError, ok, type JsonResult, type Logger, type Service } from '../twopc/service.js';
 import type { SagaArgs } from './args.js';

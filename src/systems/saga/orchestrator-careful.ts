@@ -15,7 +15,7 @@
  * decided and logged (it will be carried out), and "pending" (indeterminate) otherwise.
  */
 import { Peers, anyBody, okBody, sleepMs } from '../twopc/peers.js';
-import { DurableLog } from '../twopc/durable-log.js';
+import { DurableLog } from '../durable-log.js';
 import { BadRequest, definiteError, indefiniteError, ok, type JsonResult, type Logger, type Service } from '../twopc/service.js';
 import type { SagaArgs } from './args.js';
 import { STEPS, isOrder, nodeOf, type Order } from '../../domain/saga-order.js';

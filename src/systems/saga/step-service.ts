@@ -11,7 +11,7 @@
  * - naive: every request is a fresh action. A retried charge charges again; a refund is
  *   paid for whatever amount the caller names, whether or not a charge happened.
  */
-import { DurableLog } from '../twopc/durable-log.js';
+import { DurableLog } from '../durable-log.js';
 import { BadRequest, definiteError, field, ok, stringField, type JsonResult, type Logger, type Service } from '../twopc/service.js';
 import { STEPS, workMs, initialLevels, levelDelta, refusal, type Effect, type EffectKind, type Role, type StepDef } from '../../domain/saga-order.js';
 import type { SagaArgs } from './args.js';

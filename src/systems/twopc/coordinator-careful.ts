@@ -19,7 +19,7 @@
  */
 import type { TwopcArgs } from './args.js';
 import { bankLayout, isTransfer, splitTransfer, type Transfer } from '../../domain/bank.js';
-import { DurableLog } from './durable-log.js';
+import { DurableLog } from '../durable-log.js';
 import { Peers, anyBody, okBody, sleepMs } from './peers.js';
 import { BadRequest, definiteError, indefiniteError, ok, stringField, type JsonResult, type Logger, type Service } from './service.js';
 

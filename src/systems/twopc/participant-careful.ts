@@ -12,7 +12,7 @@
  */
 import type { TwopcArgs } from './args.js';
 import { bankLayout, isDeltas, type Delta } from '../../domain/bank.js';
-import { DurableLog } from './durable-log.js';
+import { DurableLog } from '../durable-log.js';
 import { Peers, okBody } from './peers.js';
 import { definiteError, ok, stringField, field, BadRequest, type JsonResult, type Logger, type Service } from './service.js';
 
