@@ -15,6 +15,7 @@ import type { NodeAddress } from '../kv/args.js';
 import { callPeer, createPeerAgent } from '../kv/http.js';
 import { definiteError, indefiniteError, type KvResult } from '../kv/ops.js';
 import { DurableLog } from '../durable-log.js';
+import type { Logger } from '../http-server.js';
 import { HybridClock } from './hlc.js';
 import { isGossipOp, type GossipOp, type OpKind, type VersionVector } from './ops.js';
 import { Store } from './store.js';
@@ -22,7 +23,6 @@ import { Store } from './store.js';
 /** The replica's op log in its data dir, one JSON op per line, replayed on start. */
 const OP_LOG = 'ops.jsonl';
 
-export type Logger = (message: string) => void;
 
 export interface GossipConfig {
   id: string;

@@ -12,10 +12,11 @@
  * Exit codes as the kv server: 0 after SIGTERM, 1 fatal, 2 bad arguments.
  */
 import fs from 'node:fs';
-import http from 'node:http';
+import type http from 'node:http';
+import { logger, serveJson } from '../http-server.js';
 import { ArgsError, USAGE, parseArgs, type KvArgs } from '../kv/args.js';
-import { ClientGone, readJsonBody, sendJson } from '../kv/http.js';
-import { BadRequest, badRequest, definiteError, indefiniteError, type KvResult } from '../kv/ops.js';
+import { readJsonBody } from '../kv/http.js';
+import { BadRequest, definiteError, type KvResult } from '../kv/ops.js';
 import { GossipNode, type ClientRequest } from './node.js';
 import type { VersionVector } from './ops.js';
 
@@ -30,9 +31,7 @@ function main(): void {
     }
     throw e;
   }
-  const log = (message: string): void => {
-    process.stdout.write(`${new Date().toISOString()} ${args.id} ${message}\n`);
-  };
+  const log = logger(args.id);
   let node: GossipNode;
   try {
     fs.mkdirSync(args.dataDir, { recursive: true });
@@ -41,35 +40,14 @@ function main(): void {
     log(`fatal: cannot start: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(1);
   }
-
-  const server = http.createServer((req, res) => {
-    void route(args, node, req).then(
-      (result) => sendJson(res, result),
-      (e: unknown) => {
-        if (e instanceof BadRequest) return sendJson(res, badRequest(e.message));
-        if (e instanceof ClientGone) return;
-        log(`error serving ${req.url ?? '?'}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-        sendJson(res, indefiniteError(500, 'internal-error'));
-      },
-    );
+  serveJson({
+    host: args.host,
+    port: args.port,
+    log,
+    route: (req) => route(args, node, req),
+    started: `started variant=${args.variant} listening on ${args.host}:${args.port} nodes=${args.nodes.map((n) => n.id).join(',')}`,
+    close: () => node.close(),
   });
-  server.keepAliveTimeout = 5000;
-  server.on('error', (e) => {
-    log(`fatal: server error: ${e.message}`);
-    process.exit(1);
-  });
-  server.listen(args.port, args.host, () => {
-    log(`started variant=${args.variant} listening on ${args.host}:${args.port} nodes=${args.nodes.map((n) => n.id).join(',')}`);
-  });
-  const shutdown = (signal: string): void => {
-    log(`${signal}: shutting down`);
-    node.close();
-    server.close(() => process.exit(0));
-    server.closeAllConnections();
-    setTimeout(() => process.exit(0), 1000).unref();
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
 async function route(args: KvArgs, node: GossipNode, req: http.IncomingMessage): Promise<KvResult> {

@@ -7,7 +7,8 @@
  * The role comes from the position in --nodes: orders (orchestrator), inventory, payments,
  * shipping; further nodes are spares. --style picks an orchestrator (default) or choreography. Exit codes: 0 after SIGTERM, 1 fatal, 2 bad arguments.
  */
-import { logger, serve, type Service } from '../twopc/service.js';
+import { fatalAfterAnswer, logger } from '../http-server.js';
+import { serve, type Service } from '../twopc/service.js';
 import { ArgsError, USAGE, parseArgs, type SagaArgs } from './args.js';
 import { createCarefulOrchestrator } from './orchestrator-careful.js';
 import { createNaiveOrchestrator } from './orchestrator-naive.js';
@@ -24,10 +25,8 @@ try {
   process.exit(2);
 }
 const log = logger(args.id);
-const fatal = (m: string) => {
-  log(`fatal: ${m}`);
-  setImmediate(() => process.exit(1));
-};
+// Let the current answer go out, then stop before serving anything else.
+const fatal = fatalAfterAnswer(log);
 const role = roleOf(args.nodes.map((n) => n.id), args.id);
 let service: Service;
 try {

@@ -12,7 +12,8 @@ import { createCarefulCoordinator } from './coordinator-careful.js';
 import { createNaiveCoordinator } from './coordinator-naive.js';
 import { createCarefulParticipant } from './participant-careful.js';
 import { createNaiveParticipant } from './participant-naive.js';
-import { logger, serve, type Service } from './service.js';
+import { fatalAfterAnswer, logger } from '../http-server.js';
+import { serve, type Service } from './service.js';
 
 let args: TwopcArgs;
 try {
@@ -24,10 +25,7 @@ try {
 }
 const log = logger(args.id);
 // Let the current answer go out, then stop before serving anything else.
-const fatal = (m: string) => {
-  log(`fatal: ${m}`);
-  setImmediate(() => process.exit(1));
-};
+const fatal = fatalAfterAnswer(log);
 let service: Service;
 try {
   const coordinator = args.nodes[0]?.id === args.id;
