@@ -7,7 +7,7 @@
  * Reads are linearizable (quorum) by default; `serializable` reads answer from the member's
  * local state and may be stale — the option exists to show Faultline catches that.
  */
-import { kvRequest } from './kv-http.js';
+import { httpRequest } from './http-transport.js';
 import { failure, httpFailure, notSent, requestFailure, unknownOp } from './outcome.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
 import type { TestRuntime } from '../cluster/test-runtime.js';
@@ -33,7 +33,7 @@ interface ErrorBody {
 export async function waitForLeader(baseUrl: string, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const r = await kvRequest(baseUrl, '/health', undefined, { timeoutMs: 1000, method: 'GET' }).catch(() => undefined);
+    const r = await httpRequest(baseUrl, '/health', undefined, { timeoutMs: 1000, method: 'GET' }).catch(() => undefined);
     if (r?.status === 200 && (r.body as { health?: string } | null)?.health === 'true') return true;
     await new Promise((res) => setTimeout(res, 200));
   }
@@ -85,7 +85,7 @@ export class EtcdClient implements Client {
     const timeoutMs = Math.max(50, test.options.opTimeoutMs - 100);
     try {
       if (signal.aborted) return notSent(op.value);
-      const res = await kvRequest(this.baseUrl, path, body, { timeoutMs, connectTimeoutMs: Math.min(1000, timeoutMs) });
+      const res = await httpRequest(this.baseUrl, path, body, { timeoutMs, connectTimeoutMs: Math.min(1000, timeoutMs) });
       if (res.status === 200) {
         if (op.f === 'read') {
           const raw = (res.body as RangeBody | null)?.kvs?.[0]?.value;

@@ -14,7 +14,7 @@
  */
 import type { TestRuntime } from '../cluster/test-runtime.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
-import { kvRequest } from './kv-http.js';
+import { httpRequest } from './http-transport.js';
 import { httpFailure, notSent, requestFailure, unknownOp } from './outcome.js';
 
 export type GossipDataType = 'set' | 'counter';
@@ -80,7 +80,7 @@ export class GossipHttpClient implements Client {
     const timeoutMs = Math.max(50, test.options.opTimeoutMs - 100);
     try {
       if (signal.aborted) return notSent(op.value);
-      const res = await kvRequest(`http://${a.host}:${a.port}`, path, body, { timeoutMs, connectTimeoutMs: Math.min(1000, timeoutMs) });
+      const res = await httpRequest(`http://${a.host}:${a.port}`, path, body, { timeoutMs, connectTimeoutMs: Math.min(1000, timeoutMs) });
       const b = (res.body ?? {}) as Body;
       if (res.status === 200 && b.ok === true) {
         if (this.session && b.token) this.session.token = maxToken(this.session.token, b.token);

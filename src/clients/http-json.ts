@@ -10,14 +10,10 @@
 import http from 'node:http';
 import type { TestRuntime } from '../cluster/test-runtime.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
-import { kvRequest, type KvResponse } from './kv-http.js';
+import { httpRequest, type HttpResponse } from './http-transport.js';
 import { httpFailure, notSent, requestFailure } from './outcome.js';
 
-export interface HttpResponse {
-  status: number;
-  /** Parsed JSON body (null when empty). */
-  body: unknown;
-}
+export type { HttpResponse };
 
 export interface HttpOperation {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
@@ -69,9 +65,9 @@ class HttpJsonClient implements Client {
     const method = spec.method ?? (spec.body ? 'POST' : 'GET');
     const timeoutMs = this.config.timeoutMs ?? Math.max(50, test.options.opTimeoutMs - 100);
     if (signal.aborted) return notSent(op.value);
-    let res: KvResponse;
+    let res: HttpResponse;
     try {
-      res = await kvRequest(this.baseUrl, path, spec.body?.(op.value), {
+      res = await httpRequest(this.baseUrl, path, spec.body?.(op.value), {
         timeoutMs,
         connectTimeoutMs: Math.min(this.config.connectTimeoutMs ?? 1000, timeoutMs),
         agent,

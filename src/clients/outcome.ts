@@ -8,7 +8,7 @@
  *    be unsure about, and a checker must not wait for its effect.
  */
 import type { ClientOp, ClientResult } from './client.js';
-import { classifyKvError } from './kv-http.js';
+import { classifyTransportError } from './http-transport.js';
 
 export const ERRORS = {
   'not-sent': { definite: true, doc: 'never sent: aborted first, or no connection to send it on' },
@@ -46,7 +46,7 @@ export function unknownOp(op: ClientOp): ClientResult {
 
 /** A request that threw (http-transport): `fail` only when it never reached the server, or was read-only. */
 export function requestFailure(err: unknown, value: unknown, readOnly: boolean): ClientResult {
-  const kind = classifyKvError(err);
+  const kind = classifyTransportError(err);
   return failure(kind, value, `${kind}: ${err instanceof Error ? err.message : String(err)}`, readOnly);
 }
 

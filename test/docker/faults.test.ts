@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kvRequest } from '../../src/clients/kv-http.js';
+import { httpRequest } from '../../src/clients/http-transport.js';
 import { DockerCluster } from '../../src/cluster/docker.js';
 import { newRunId } from '../../src/cluster/names.js';
 import type { TestOptions } from '../../src/core/test.js';
@@ -27,7 +27,7 @@ const nemesis = faults(['clock', 'loss', 'bandwidth', 'latency'], { nodes: clust
 
 const kv = (node: string, timeoutMs = 2000) => {
   const a = cluster.address(node);
-  return kvRequest(`http://${a.host}:${a.port}`, '/health', undefined, { timeoutMs, method: 'GET' });
+  return httpRequest(`http://${a.host}:${a.port}`, '/health', undefined, { timeoutMs, method: 'GET' });
 };
 
 /** One HTTP request from `from`'s namespace to `to`'s kv service: its milliseconds, or why it failed. */

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait.js';
-import { kvRequest } from '../../src/clients/kv-http.js';
+import { httpRequest } from '../../src/clients/http-transport.js';
 import { compiled } from '../../src/core/paths.js';
 
 const server = compiled('src/systems/gossip/server.ts');
@@ -43,7 +43,7 @@ function cluster(variant: 'careful' | 'naive', size = 3): Cluster {
       procs.set(i, p);
       const healthy = async (): Promise<boolean> => {
         try {
-          return (await kvRequest(url(i), '/health', undefined, { timeoutMs: 300, method: 'GET' })).status === 200;
+          return (await httpRequest(url(i), '/health', undefined, { timeoutMs: 300, method: 'GET' })).status === 200;
         } catch {
           return false; // not listening yet
         }
@@ -59,7 +59,7 @@ function cluster(variant: 'careful' | 'naive', size = 3): Cluster {
   };
 }
 
-const post = async (url: string, path: string, body: unknown) => (await kvRequest(url, path, body, { timeoutMs: 3000 })) as { status: number; body: { ok: boolean; value?: unknown; token?: Record<string, number>; definite?: boolean } };
+const post = async (url: string, path: string, body: unknown) => (await httpRequest(url, path, body, { timeoutMs: 3000 })) as { status: number; body: { ok: boolean; value?: unknown; token?: Record<string, number>; definite?: boolean } };
 const readSet = async (url: string) => (await post(url, '/set/read', { key: 's' })).body.value;
 
 describe('gossip store replication', () => {

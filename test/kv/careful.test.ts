@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KvResponse } from '../../src/clients/kv-http.js';
+import type { HttpResponse } from '../../src/clients/http-transport.js';
 import { waitFor } from '../helpers/wait.js';
 import { TestCluster, ensureBuilt } from './helpers.js';
 
@@ -126,7 +126,7 @@ describe('kv careful', () => {
   it('answers 503 timeout, indefinite, when the primary is paused, and the op may still happen', async () => {
     await c.write('n1', 'paused', 1);
     await c.signal('n1', 'SIGSTOP');
-    let r: KvResponse | undefined;
+    let r: HttpResponse | undefined;
     try {
       // n2 must answer before a harness client gives up: with that client's deadline the
       // request itself fails (code 'timeout') if n2 waits longer.

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kvRequest } from '../../src/clients/kv-http.js';
+import { httpRequest } from '../../src/clients/http-transport.js';
 import { LocalCluster } from '../../src/cluster/local.js';
 import { newRunId } from '../../src/cluster/names.js';
 import type { TestOptions } from '../../src/core/test.js';
@@ -48,7 +48,7 @@ function bound(node: string, proto: 'tcp' | 'udp', port: number): Promise<void> 
 
 const kv = (node: string, path: string, body: unknown, timeoutMs = 2000) => {
   const a = cluster.address(node);
-  return kvRequest(`http://${a.host}:${a.port}`, path, body, { timeoutMs, method: path === '/health' ? 'GET' : 'POST' });
+  return httpRequest(`http://${a.host}:${a.port}`, path, body, { timeoutMs, method: path === '/health' ? 'GET' : 'POST' });
 };
 
 beforeAll(async () => {
