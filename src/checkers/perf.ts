@@ -6,7 +6,7 @@ import { clientPairs } from '../core/history-reader.js';
 import type { Op } from '../core/op.js';
 import type { Checker, CheckResult } from './checker.js';
 
-export interface LatencyStats {
+interface LatencyStats {
   count: number;
   ok: number;
   fail: number;
@@ -23,7 +23,7 @@ function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-export function perfStats(history: readonly Op[]): CheckResult {
+function perfStats(history: readonly Op[]): CheckResult {
   const pairs = clientPairs(history);
   const byF = new Map<string, { lat: number[]; ok: number; fail: number; info: number }>();
   for (const p of pairs) {

@@ -30,7 +30,7 @@ interface ErrorBody {
 }
 
 /** Polls /health until the member sees a leader, or the deadline passes. */
-export async function waitForLeader(baseUrl: string, timeoutMs: number): Promise<boolean> {
+async function waitForLeader(baseUrl: string, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const r = await httpRequest(baseUrl, '/health', undefined, { timeoutMs: 1000, method: 'GET' }).catch(() => undefined);

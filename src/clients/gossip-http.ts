@@ -17,9 +17,9 @@ import type { Client, ClientOp, ClientResult } from './client.js';
 import { httpRequest } from './http-transport.js';
 import { httpFailure, notSent, requestFailure, unknownOp } from './outcome.js';
 
-export type GossipDataType = 'set' | 'counter';
+type GossipDataType = 'set' | 'counter';
 
-export interface GossipClientOptions {
+interface GossipClientOptions {
   type: GossipDataType;
   /** Carry the session token from answer to request (careful store only honours it). */
   tokens?: boolean;

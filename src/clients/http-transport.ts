@@ -41,7 +41,7 @@ export interface HttpResponse {
   body: unknown;
 }
 
-export interface HttpRequestOptions {
+interface HttpRequestOptions {
   /** Overall deadline for the whole exchange, connect included. */
   timeoutMs: number;
   /**
@@ -81,7 +81,7 @@ export function classifyTransportError(err: unknown): TransportErrorCode {
  * A shared pool. Limits keep a misbehaving test from opening thousands of sockets; the free
  * socket count stays small because idle connections to a paused node are useless anyway.
  */
-export const defaultAgent = new http.Agent({
+const defaultAgent = new http.Agent({
   keepAlive: true,
   keepAliveMsecs: 1000,
   maxSockets: 64,

@@ -27,7 +27,7 @@ import type { TestRuntime } from '../cluster/test-runtime.js';
 import { FaultlineError } from '../core/errors.js';
 import { afterRecorded, errorText as message, QueueClient, receivedValue } from './queue-client.js';
 
-export interface NatsQueueOptions {
+interface NatsQueueOptions {
   stream: string;
   subject: string;
   consumer: string;

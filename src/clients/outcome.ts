@@ -22,7 +22,7 @@ export const ERRORS = {
   'no-answer': { definite: false, doc: 'no answer, for a reason the client library does not tell apart (a lost connection, a timeout)' },
 } as const satisfies Record<string, { definite: boolean; doc: string }>;
 
-export type ErrorKind = keyof typeof ERRORS;
+type ErrorKind = keyof typeof ERRORS;
 
 /** The rule itself: `fail` for a definite error or an op that changes nothing, else `info`. */
 export function outcome(definite: boolean, readOnly = false): 'fail' | 'info' {

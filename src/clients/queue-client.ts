@@ -11,7 +11,7 @@ import type { Client, ClientOp, ClientResult } from './client.js';
 import { failure, notSent, unknownOp } from './outcome.js';
 import type { TestRuntime } from '../cluster/test-runtime.js';
 
-export interface QueueLink {
+interface QueueLink {
   broken: boolean;
 }
 
@@ -87,7 +87,7 @@ export function afterRecorded(signal: AbortSignal, settle: (recorded: boolean) =
 }
 
 /** A value as sent (its text): numbers stay numbers in the history. */
-export function decodeValue(content: Uint8Array): string | number {
+function decodeValue(content: Uint8Array): string | number {
   const text = Buffer.from(content).toString('utf8');
   return /^-?\d{1,15}$/.test(text) ? Number(text) : text;
 }

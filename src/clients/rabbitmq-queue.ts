@@ -24,7 +24,7 @@ import type { TestRuntime } from '../cluster/test-runtime.js';
 import { FaultlineError } from '../core/errors.js';
 import { afterRecorded, errorText, QueueClient, receivedValue } from './queue-client.js';
 
-export interface RabbitmqQueueOptions {
+interface RabbitmqQueueOptions {
   queue: string;
   /** Declares the queue (idempotent); called once by `setup` on the first node's client. */
   declare(channel: Channel): Promise<void>;

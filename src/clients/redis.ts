@@ -31,11 +31,11 @@ import type { Client, ClientOp, ClientResult } from './client.js';
 import { failure, unknownOp } from './outcome.js';
 import { raceAbort } from './race-abort.js';
 
-export const SET_KEY = 'faultline-set';
+const SET_KEY = 'faultline-set';
 
 const CAS_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 else return 0 end";
 
-export interface RedisClientOptions {
+interface RedisClientOptions {
   /** Where to reach the primary: through Sentinels by name, or one server directly. */
   via: { sentinels: { port: number; name: string } } | { direct: true };
   /** WAIT for this many replicas after each write (0: no WAIT). */

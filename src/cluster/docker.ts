@@ -39,7 +39,7 @@ import { sidecarExec } from './docker-sidecar.js';
 import { waitUntilReady } from './readiness.js';
 import { run } from './sh.js';
 
-export interface DockerClusterOptions {
+interface DockerClusterOptions {
   runId: string;
   nodes: readonly string[];
   system: SystemSpec;
@@ -67,7 +67,7 @@ export interface DockerClusterOptions {
   fakeTime?: boolean;
 }
 
-export type NetExecMode = 'nsenter' | 'sidecar';
+type NetExecMode = 'nsenter' | 'sidecar';
 export type ClientAddressMode = 'auto' | 'published' | 'container';
 
 function clientAddressMode(option: ClientAddressMode | undefined): ClientAddressMode {
@@ -79,7 +79,7 @@ function clientAddressMode(option: ClientAddressMode | undefined): ClientAddress
 }
 
 /** nsenter needs root on the host; FAULTLINE_DOCKER_NETEXEC=sidecar forces the sidecar (tests). */
-export function defaultNetExecMode(): NetExecMode {
+function defaultNetExecMode(): NetExecMode {
   if (process.env.FAULTLINE_DOCKER_NETEXEC === 'sidecar') return 'sidecar';
   return process.getuid?.() === 0 ? 'nsenter' : 'sidecar';
 }

@@ -25,7 +25,7 @@ import { must, run } from './sh.js';
 import { waitUntilReady } from './readiness.js';
 import { signalGroup, trackGroup } from './process-group.js';
 
-export interface LocalClusterOptions {
+interface LocalClusterOptions {
   runId: string;
   nodes: readonly string[];
   system: SystemSpec;

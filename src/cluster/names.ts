@@ -27,7 +27,7 @@ export const names = {
  * The uid this process has outside any user namespace: a normal user's run re-executes
  * itself as "root" in a user namespace of its own (privileges.ts), where getuid() says 0.
  */
-export function hostUid(): number {
+function hostUid(): number {
   try {
     const m = /^\s*0\s+(\d+)\s+1\s*$/m.exec(readFileSync('/proc/self/uid_map', 'utf8'));
     if (m) return Number(m[1]);

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { FaultlineError } from '../core/errors.js';
 import { run } from './sh.js';
 
-export const USERNS_ENV = 'FAULTLINE_IN_USERNS';
+const USERNS_ENV = 'FAULTLINE_IN_USERNS';
 
 async function have(cmd: string): Promise<boolean> {
   try {

@@ -7,7 +7,7 @@ import { FaultlineError } from '../core/errors.js';
 import type { NodeAddress, SystemSpec } from './cluster.js';
 import { readTail } from './log-tail.js';
 
-export const DEFAULT_READY_TIMEOUT_MS = 20_000;
+const DEFAULT_READY_TIMEOUT_MS = 20_000;
 const PROBE_EVERY_MS = 100;
 
 export interface ReadyWait {

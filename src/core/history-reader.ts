@@ -12,7 +12,7 @@ import { JsonError, parseJson } from './exact-json.js';
 import { isClientProcess, newOp, OP_TYPES, sharedName, type CompletedOp, type Op, type OpType, type ProcessId } from './op.js';
 import { fileChunks, lines, stringChunks, type Line } from './text-source.js';
 
-export interface ReadHistory {
+interface ReadHistory {
   ops: Op[];
   /** True when the last line was cut short and dropped. */
   truncated: boolean;

@@ -32,7 +32,7 @@ export interface CheckOutcome {
   results: CheckResult;
 }
 
-export function exitCodeFor(valid: Validity): number {
+function exitCodeFor(valid: Validity): number {
   return valid === true ? 0 : valid === false ? 1 : 2;
 }
 
@@ -40,7 +40,7 @@ export function exitCodeFor(valid: Validity): number {
  * Step: check. Judges the history with `checker` (and perf statistics). A history without
  * a single client operation has nothing to judge: unknown, not valid.
  */
-export async function checkHistory(ops: readonly Op[], checker: Checker, options: TestOptions, runDir: string): Promise<CheckResult> {
+async function checkHistory(ops: readonly Op[], checker: Checker, options: TestOptions, runDir: string): Promise<CheckResult> {
   if (!ops.some((o) => o.process !== 'nemesis' && o.type === 'invoke')) {
     return { valid: 'unknown', reason: 'no client operation in the history: nothing to judge' };
   }
@@ -92,7 +92,7 @@ async function checkerOfStoredRun(runDir: string, stored: ReturnType<typeof read
 }
 
 /** A few lines for the terminal: the verdict, and for an invalid run where to look. */
-export function summarize(options: TestOptions, results: CheckResult, runDir: string): string {
+function summarize(options: TestOptions, results: CheckResult, runDir: string): string {
   const verdict = results.valid === true ? 'VALID' : results.valid === false ? 'INVALID' : 'UNKNOWN';
   const lines = [`faultline: ${options.workload} (${options.variant}, seed ${options.seed}): ${verdict}`];
   if (typeof results.reason === 'string') lines.push(`  ${results.reason}`);

@@ -18,7 +18,7 @@ export class CorruptLogError extends Error {
   override name = 'CorruptLogError';
 }
 
-export interface OpenedLog<T> {
+interface OpenedLog<T> {
   log: DurableLog<T>;
   /** Records read back, oldest first. */
   records: T[];
@@ -26,7 +26,7 @@ export interface OpenedLog<T> {
   truncatedBytes: number;
 }
 
-export interface LogOptions {
+interface LogOptions {
   /** `fsync` (default): durable before `append` returns; `lazy`: written once a second, never fsynced. */
   durability?: 'fsync' | 'lazy';
 }

@@ -23,7 +23,7 @@ export function fatalAfterAnswer(log: Logger): (message: string) => void {
   };
 }
 
-export interface JsonServer {
+interface JsonServer {
   host: string;
   port: number;
   log: Logger;

@@ -8,7 +8,7 @@ import type { SystemSpec } from '../cluster/cluster.js';
 import { httpRequest } from '../clients/http-transport.js';
 import { compiled } from '../core/paths.js';
 
-export interface NodeServiceOptions {
+interface NodeServiceOptions {
   name: string;
   /** Source path of the server, relative to the package root (its compiled file runs). */
   server: string;

@@ -27,9 +27,9 @@ export function workersFor(model: Model, registry: ReadonlyMap<string, Model>): 
   return registry.get(model.name) === model && workerFile.protocol === 'file:' && existsSync(fileURLToPath(workerFile));
 }
 
-export const workerCount = (partitions: number): number => Math.max(1, Math.min(partitions, availableParallelism()));
+const workerCount = (partitions: number): number => Math.max(1, Math.min(partitions, availableParallelism()));
 
-export interface ParallelJob {
+interface ParallelJob {
   key: string;
   ops: CompletedOp[];
 }

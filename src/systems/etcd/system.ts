@@ -8,7 +8,7 @@ import type { Cluster, SystemSpec } from '../../cluster/cluster.js';
 import { etcdBinary, type ImageChoice } from '../../cluster/images/catalog.js';
 import { httpRequest } from '../../clients/http-transport.js';
 
-export const ETCD_CLIENT_PORT = 2379;
+const ETCD_CLIENT_PORT = 2379;
 /** Raft traffic between members: what latency faults slow down. */
 export const ETCD_PEER_PORT = 2380;
 const PEER_PORT = ETCD_PEER_PORT;

@@ -24,7 +24,7 @@ import { Store } from './store.js';
 const OP_LOG = 'ops.jsonl';
 
 
-export interface GossipConfig {
+interface GossipConfig {
   id: string;
   nodes: NodeAddress[];
   dataDir: string;

@@ -63,7 +63,7 @@ async function route(args: KvArgs, node: GossipNode, req: http.IncomingMessage):
 }
 
 /** Validates a client body for `path`; undefined for an unknown path. */
-export function parseClientRequest(path: string, body: unknown): ClientRequest | undefined {
+function parseClientRequest(path: string, body: unknown): ClientRequest | undefined {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequest('body must be a JSON object');
   const b = body as Record<string, unknown>;
   const key = b['key'];

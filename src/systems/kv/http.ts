@@ -78,7 +78,7 @@ export function createPeerAgent(): http.Agent {
   return new http.Agent({ keepAlive: true, keepAliveMsecs: 1000, maxSockets: 32, maxFreeSockets: 8 });
 }
 
-export function peerUrl(node: NodeAddress): string {
+function peerUrl(node: NodeAddress): string {
   // Bracket IPv6 literals so the URL parses.
   const host = node.host.includes(':') ? `[${node.host}]` : node.host;
   return `http://${host}:${node.port}`;

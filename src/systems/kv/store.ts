@@ -21,9 +21,9 @@ interface LogEntry {
   v: KvValue;
 }
 
-export type ExecResult = { kind: 'read'; value: KvValue } | { kind: 'written' } | { kind: 'cas-mismatch' };
+type ExecResult = { kind: 'read'; value: KvValue } | { kind: 'written' } | { kind: 'cas-mismatch' };
 
-export interface OpenedStore {
+interface OpenedStore {
   store: Store;
   /** Log entries applied during replay. */
   replayed: number;

@@ -6,7 +6,7 @@ import { ArgsError, parseNodes, type NodeAddress } from '../kv/args.js';
 
 export { ArgsError };
 
-export type TwopcVariant = 'careful' | 'naive';
+type TwopcVariant = 'careful' | 'naive';
 
 export interface TwopcArgs {
   id: string;
