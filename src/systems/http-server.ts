@@ -2,13 +2,36 @@
  * The HTTP shell every built-in service runs in (kv, gossip, 2PC, sagas): each request is
  * routed to a JSON answer; a handler that throws gets the same answers everywhere (400 for
  * a bad request, nothing for a client that left, else an indefinite 500); a server error
- * is fatal (exit 1); SIGTERM and SIGINT close the node and exit 0.
+ * is fatal (exit 1); SIGTERM and SIGINT close the node and exit 0. Starting is the same
+ * too: bad arguments exit 2 with the usage, a node that cannot start exits 1.
  */
 import http from 'node:http';
+import { ArgsError } from './kv/args.js';
 import { ClientGone, sendJson } from './kv/http.js';
 import { BadRequest, badRequest, indefiniteError, type KvResult } from './kv/ops.js';
 
 export type Logger = (message: string) => void;
+
+/** The parsed command line; bad arguments are one line on stderr (`name: why (usage)`) and exit 2. */
+export function argsOrExit<A>(name: string, usage: string, parse: (argv: string[]) => A): A {
+  try {
+    return parse(process.argv.slice(2));
+  } catch (e) {
+    if (!(e instanceof ArgsError)) throw e;
+    process.stderr.write(`${name}: ${e.message} (${usage})\n`);
+    process.exit(2);
+  }
+}
+
+/** The node `start` builds; one that cannot start (a corrupt log, a bad data dir) is logged and exits 1. */
+export function startOrExit<N>(log: Logger, start: () => N): N {
+  try {
+    return start();
+  } catch (e) {
+    log(`fatal: cannot start: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  }
+}
 
 /** Lines on stdout, each with the time and the node's id (the node log the harness keeps). */
 export function logger(id: string): Logger {

@@ -13,33 +13,20 @@
  */
 import fs from 'node:fs';
 import type http from 'node:http';
-import { logger, serveJson } from '../http-server.js';
-import { ArgsError, USAGE, parseArgs, type KvArgs } from '../kv/args.js';
+import { argsOrExit, logger, serveJson, startOrExit } from '../http-server.js';
+import { USAGE, parseArgs, type KvArgs } from '../kv/args.js';
 import { readJsonBody } from '../kv/http.js';
 import { BadRequest, definiteError, type KvResult } from '../kv/ops.js';
 import { GossipNode, type ClientRequest } from './node.js';
 import type { VersionVector } from './ops.js';
 
 function main(): void {
-  let args: KvArgs;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (e) {
-    if (e instanceof ArgsError) {
-      process.stderr.write(`gossip: ${e.message} (${USAGE.replace('server.js', 'gossip/server.js')})\n`);
-      process.exit(2);
-    }
-    throw e;
-  }
+  const args = argsOrExit('gossip', USAGE.replace('server.js', 'gossip/server.js'), parseArgs);
   const log = logger(args.id);
-  let node: GossipNode;
-  try {
+  const node = startOrExit(log, () => {
     fs.mkdirSync(args.dataDir, { recursive: true });
-    node = new GossipNode({ id: args.id, nodes: args.nodes, dataDir: args.dataDir, careful: args.variant === 'careful' }, log);
-  } catch (e) {
-    log(`fatal: cannot start: ${e instanceof Error ? e.message : String(e)}`);
-    process.exit(1);
-  }
+    return new GossipNode({ id: args.id, nodes: args.nodes, dataDir: args.dataDir, careful: args.variant === 'careful' }, log);
+  });
   serveJson({
     host: args.host,
     port: args.port,

@@ -9,8 +9,8 @@
  */
 import fs from 'node:fs';
 import type http from 'node:http';
-import { fatalAfterAnswer, logger, serveJson } from '../http-server.js';
-import { ArgsError, USAGE, parseArgs, type KvArgs } from './args.js';
+import { argsOrExit, fatalAfterAnswer, logger, serveJson, startOrExit } from '../http-server.js';
+import { USAGE, parseArgs, type KvArgs } from './args.js';
 import { createCareful } from './careful.js';
 import { readJsonBody } from './http.js';
 import { createNaive } from './naive.js';
@@ -20,27 +20,13 @@ import { definiteError, parseOp, type KvFunction, type KvResult } from './ops.js
 const CLIENT_PATHS: Record<string, KvFunction> = { '/read': 'read', '/write': 'write', '/cas': 'cas' };
 
 function main(): void {
-  let args: KvArgs;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (e) {
-    if (e instanceof ArgsError) {
-      process.stderr.write(`kv: ${e.message} (${USAGE})\n`);
-      process.exit(2);
-    }
-    throw e;
-  }
-
+  const args = argsOrExit('kv', USAGE, parseArgs);
   const log = logger(args.id);
-  let node: KvNode;
-  try {
+  const node = startOrExit<KvNode>(log, () => {
     fs.mkdirSync(args.dataDir, { recursive: true });
     // A careful node that loses its storage lets the current answer go out first, then stops.
-    node = args.variant === 'careful' ? createCareful(args, log, fatalAfterAnswer(log)) : createNaive(args, log);
-  } catch (e) {
-    log(`fatal: cannot start: ${e instanceof Error ? e.message : String(e)}`);
-    process.exit(1);
-  }
+    return args.variant === 'careful' ? createCareful(args, log, fatalAfterAnswer(log)) : createNaive(args, log);
+  });
 
   serveJson({
     host: args.host,

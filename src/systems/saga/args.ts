@@ -2,7 +2,6 @@
 import { ArgsError, parseNodes, type NodeAddress } from '../kv/args.js';
 import { intFlag, parseFlags, requiredFlag } from '../twopc/args.js';
 
-export { ArgsError };
 
 type SagaVariant = 'careful' | 'naive';
 type SagaStyle = 'orchestration' | 'choreography';

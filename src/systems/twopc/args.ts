@@ -4,7 +4,6 @@
  */
 import { ArgsError, parseNodes, type NodeAddress } from '../kv/args.js';
 
-export { ArgsError };
 
 type TwopcVariant = 'careful' | 'naive';
 
