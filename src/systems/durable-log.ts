@@ -122,3 +122,30 @@ function fsyncDir(dir: string): void {
     fs.closeSync(fd);
   }
 }
+
+/**
+ * A careful node's log: once an append fails, the record may or may not be on disk and the
+ * node can vouch for nothing more, so `fatal` stops it and every later append is refused.
+ */
+export class StoppingLog<T> {
+  /** True once storage failed. */
+  broken = false;
+
+  constructor(
+    private readonly log: DurableLog<T>,
+    private readonly fatal: (message: string) => void,
+  ) {}
+
+  /** Appends durably; false when storage failed (now, or before). */
+  append(record: T): boolean {
+    if (this.broken) return false;
+    try {
+      this.log.append(record);
+      return true;
+    } catch (e) {
+      this.broken = true;
+      this.fatal(`storage failure: ${e instanceof Error ? e.message : String(e)}`);
+      return false;
+    }
+  }
+}

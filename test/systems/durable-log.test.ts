@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CorruptLogError, DurableLog } from '../../src/systems/durable-log.js';
+import { CorruptLogError, DurableLog, StoppingLog } from '../../src/systems/durable-log.js';
 import { waitFor } from '../helpers/wait.js';
 
 const parse = (x: unknown) => (typeof x === 'object' && x !== null && typeof (x as { n?: unknown }).n === 'number' ? (x as { n: number }) : undefined);
@@ -61,6 +61,25 @@ describe('durable log', () => {
       a.log.append({ n: 2 });
       a.log.close();
       expect(DurableLog.open(dir, 'x.log', parse).records).toEqual([{ n: 1 }, { n: 2 }]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a careful node stops at the first storage failure and records nothing after it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fl-test-log-'));
+    try {
+      const { log } = DurableLog.open(dir, 'x.log', parse);
+      const said: string[] = [];
+      const storage = new StoppingLog(log, (m) => said.push(m));
+      expect(storage.append({ n: 1 })).toBe(true);
+      log.close(); // the disk goes away under the node
+      expect(storage.append({ n: 2 })).toBe(false);
+      expect(storage.broken).toBe(true);
+      expect(storage.append({ n: 3 })).toBe(false);
+      expect(said).toHaveLength(1);
+      expect(said[0]).toMatch(/^storage failure: EBADF/);
+      expect(DurableLog.open(dir, 'x.log', parse).records).toEqual([{ n: 1 }]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
