@@ -7,7 +7,7 @@
  * Reads are linearizable (quorum) by default; `serializable` reads answer from the member's
  * local state and may be stale — the option exists to show Faultline catches that.
  */
-import { httpRequest } from './http-transport.js';
+import { httpRequest, opDeadlines } from './http-transport.js';
 import { failure, httpFailure, notSent, requestFailure, unknownOp } from './outcome.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
 import type { TestRuntime } from '../cluster/test-runtime.js';
@@ -82,10 +82,9 @@ export class EtcdClient implements Client {
       default:
         return unknownOp(op);
     }
-    const timeoutMs = Math.max(50, test.options.opTimeoutMs - 100);
     try {
       if (signal.aborted) return notSent(op.value);
-      const res = await httpRequest(this.baseUrl, path, body, { timeoutMs, connectTimeoutMs: Math.min(1000, timeoutMs) });
+      const res = await httpRequest(this.baseUrl, path, body, opDeadlines(test.options.opTimeoutMs));
       if (res.status === 200) {
         if (op.f === 'read') {
           const raw = (res.body as RangeBody | null)?.kvs?.[0]?.value;

@@ -14,7 +14,7 @@
  */
 import type { TestRuntime } from '../cluster/test-runtime.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
-import { httpRequest } from './http-transport.js';
+import { httpRequest, opDeadlines } from './http-transport.js';
 import { httpFailure, notSent, requestFailure, unknownOp } from './outcome.js';
 
 type GossipDataType = 'set' | 'counter';
@@ -77,10 +77,9 @@ export class GossipHttpClient implements Client {
       body['token'] = this.session.token;
     }
     const a = test.cluster.address(node);
-    const timeoutMs = Math.max(50, test.options.opTimeoutMs - 100);
     try {
       if (signal.aborted) return notSent(op.value);
-      const res = await httpRequest(`http://${a.host}:${a.port}`, path, body, { timeoutMs, connectTimeoutMs: Math.min(1000, timeoutMs) });
+      const res = await httpRequest(`http://${a.host}:${a.port}`, path, body, opDeadlines(test.options.opTimeoutMs));
       const b = (res.body ?? {}) as Body;
       if (res.status === 200 && b.ok === true) {
         if (this.session && b.token) this.session.token = maxToken(this.session.token, b.token);

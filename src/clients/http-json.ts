@@ -10,7 +10,7 @@
 import http from 'node:http';
 import type { TestRuntime } from '../cluster/test-runtime.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
-import { httpRequest, type HttpResponse } from './http-transport.js';
+import { httpRequest, opDeadlines, type HttpResponse } from './http-transport.js';
 import { httpFailure, notSent, requestFailure } from './outcome.js';
 
 export type { HttpResponse };
@@ -63,13 +63,11 @@ class HttpJsonClient implements Client {
     const readOnly = spec.readOnly ?? op.f === 'read';
     const path = typeof spec.path === 'function' ? spec.path(op.value) : spec.path;
     const method = spec.method ?? (spec.body ? 'POST' : 'GET');
-    const timeoutMs = this.config.timeoutMs ?? Math.max(50, test.options.opTimeoutMs - 100);
     if (signal.aborted) return notSent(op.value);
     let res: HttpResponse;
     try {
       res = await httpRequest(this.baseUrl, path, spec.body?.(op.value), {
-        timeoutMs,
-        connectTimeoutMs: Math.min(this.config.connectTimeoutMs ?? 1000, timeoutMs),
+        ...opDeadlines(test.options.opTimeoutMs, this.config),
         agent,
         method,
       });

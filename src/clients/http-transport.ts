@@ -55,6 +55,16 @@ interface HttpRequestOptions {
   method?: 'POST' | 'GET' | 'PUT' | 'DELETE' | 'PATCH';
 }
 
+/**
+ * Deadlines for the request of one op: a little under the runner's op timeout, so the
+ * client answers first and its error says what happened; and at most 1 s to connect, so an
+ * unreachable node is a definite failure early. A user's configuration may set either.
+ */
+export function opDeadlines(opTimeoutMs: number, given: { timeoutMs?: number | undefined; connectTimeoutMs?: number | undefined } = {}): { timeoutMs: number; connectTimeoutMs: number } {
+  const timeoutMs = given.timeoutMs ?? Math.max(50, opTimeoutMs - 100);
+  return { timeoutMs, connectTimeoutMs: Math.min(given.connectTimeoutMs ?? 1000, timeoutMs) };
+}
+
 /** Errno codes that can only arise before a connection exists. Used as a fallback only. */
 const CONNECT_CODES = new Set([
   'ECONNREFUSED',

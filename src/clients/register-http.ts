@@ -7,7 +7,7 @@
  * Only an answer that proves the op did not happen is `fail`; everything else unclear
  * is `info`.
  */
-import { httpRequest } from './http-transport.js';
+import { httpRequest, opDeadlines } from './http-transport.js';
 import { httpFailure, notSent, requestFailure, unknownOp } from './outcome.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
 import type { TestRuntime } from '../cluster/test-runtime.js';
@@ -52,11 +52,9 @@ export class RegisterHttpClient implements Client {
       default:
         return unknownOp(op);
     }
-    // Answer a little before the runner's own timeout so the error says what happened.
-    const timeoutMs = Math.max(50, test.options.opTimeoutMs - 100);
     try {
       if (signal.aborted) return notSent(op.value);
-      const res = await httpRequest(this.baseUrl, path, body, { timeoutMs, connectTimeoutMs: Math.min(1000, timeoutMs) });
+      const res = await httpRequest(this.baseUrl, path, body, opDeadlines(test.options.opTimeoutMs));
       const b = (res.body ?? {}) as KvBody;
       if (res.status === 200 && b.ok === true) {
         return { type: 'ok', value: op.f === 'read' ? [key, b.value ?? null] : op.value };

@@ -10,7 +10,7 @@
  */
 import type { TestRuntime } from '../cluster/test-runtime.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
-import { httpRequest } from './http-transport.js';
+import { httpRequest, opDeadlines } from './http-transport.js';
 import { httpFailure, notSent, requestFailure, unknownOp } from './outcome.js';
 
 export class TwopcHttpClient implements Client {
@@ -66,11 +66,9 @@ export async function httpOp(
   signal: AbortSignal,
   readOnly: (f: string) => boolean = (f) => f !== 'transfer',
 ): Promise<ClientResult> {
-  // Answer a little before the runner's own timeout so the error says what happened.
-  const timeoutMs = Math.max(50, test.options.opTimeoutMs - 100);
   if (signal.aborted) return notSent(op.value);
   try {
-    const res = await httpRequest(url, path, body, { timeoutMs, connectTimeoutMs: Math.min(1000, timeoutMs) });
+    const res = await httpRequest(url, path, body, opDeadlines(test.options.opTimeoutMs));
     const b = (res.body ?? {}) as Record<string, unknown>;
     if (res.status === 200 && b['ok'] === true) {
       if (!readOnly(op.f)) return { type: 'ok', value: op.value };
