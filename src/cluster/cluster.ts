@@ -5,7 +5,7 @@
  */
 
 /** How to start one node of a system under test, independent of the backend. */
-export interface NodeLaunch {
+interface NodeLaunch {
   /** Program and arguments; the program runs inside the node's network namespace. */
   command: string;
   args: string[];

@@ -23,10 +23,10 @@ import { FaultlineError } from '../core/errors.js';
 import type { Cluster, ExecResult, HelperProcess, NodeAddress, SystemSpec } from './cluster.js';
 import { names } from './names.js';
 import { must, run } from './sh.js';
-import { readTail } from './log-tail.js';
+import { waitUntilReady } from './readiness.js';
 import { signalGroup, trackGroup } from './process-group.js';
 
-export interface LocalClusterOptions {
+interface LocalClusterOptions {
   runId: string;
   nodes: readonly string[];
   system: SystemSpec;
@@ -189,19 +189,18 @@ export class LocalCluster implements Cluster {
     await this.waitReady(node, proc);
   }
 
-  private async waitReady(node: string, proc: ResultPromise): Promise<void> {
-    const limitMs = this.opts.readyTimeoutMs ?? this.opts.system.readyTimeoutMs ?? 20_000;
-    const deadline = Date.now() + limitMs;
-    const address = this.address(node);
-    while (Date.now() < deadline) {
-      if (this.stopping) throw new FaultlineError('setup interrupted');
-      if (proc.exitCode !== null || proc.signalCode !== null) {
-        throw new FaultlineError(`node ${node} exited (${proc.exitCode ?? proc.signalCode}) while starting; last log lines: ${readTail(this.logs(node), 3)}`);
-      }
-      if (await this.opts.system.ready(address, { node, logFile: this.logs(node) }).catch(() => false)) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new FaultlineError(`node ${node} was not ready within ${limitMs / 1000} s; see ${this.logs(node)}`);
+  private waitReady(node: string, proc: ResultPromise): Promise<void> {
+    return waitUntilReady({
+      node,
+      address: this.address(node),
+      system: this.opts.system,
+      logFile: this.logs(node),
+      timeoutMs: this.opts.readyTimeoutMs,
+      checkStopping: () => {
+        if (this.stopping) throw new FaultlineError('setup interrupted');
+      },
+      exited: () => (proc.exitCode !== null || proc.signalCode !== null ? String(proc.exitCode ?? proc.signalCode) : undefined),
+    });
   }
 
   async kill(node: string): Promise<void> {

@@ -5,7 +5,7 @@ import { STYLES } from './styles.js';
 import { verdictText } from './summary.js';
 import { CSP } from './csp.js';
 
-export function runUrl(r: RunEntry, file: string): string {
+function runUrl(r: RunEntry, file: string): string {
   return `/runs/${encodeURIComponent(r.workload)}/${encodeURIComponent(r.stamp)}/${file}`;
 }
 

@@ -8,7 +8,7 @@ import { readHistoryFile } from '../core/history-reader.js';
 import type { Op } from '../core/op.js';
 import { runFiles } from '../core/run-dir.js';
 
-export interface TestDoc {
+interface TestDoc {
   runId?: string;
   startedAt?: string;
   endedAt?: string;

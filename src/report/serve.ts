@@ -47,7 +47,7 @@ function hostAllowed(req: IncomingMessage, port: number): boolean {
   return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
 }
 
-export function handle(root: string, port: number, req: IncomingMessage, res: ServerResponse): void {
+function handle(root: string, port: number, req: IncomingMessage, res: ServerResponse): void {
   if (!hostAllowed(req, port)) return send(res, 421, 'text/plain; charset=utf-8', 'wrong host\n');
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'only GET\n');
   const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;

@@ -16,7 +16,7 @@ import type { HostTool } from '../nemesis/package.js';
 import type { OptionSpec } from './options/spec.js';
 
 /** What a backend is given to make the run's cluster. */
-export interface ClusterSetup {
+interface ClusterSetup {
   runId: string;
   nodes: readonly string[];
   system: SystemSpec;
@@ -29,7 +29,7 @@ export interface ClusterSetup {
   options: TestOptions;
 }
 
-export interface Backend {
+interface Backend {
   readonly name: string;
   /** Options only this backend takes. */
   readonly options: readonly OptionSpec[];

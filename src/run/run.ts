@@ -43,7 +43,7 @@ import { Progress } from './progress.js';
 import type { ResolvedTest } from './resolve.js';
 import type { WorkloadParts } from './workload.js';
 
-export interface RunOutcome {
+interface RunOutcome {
   runDir: string;
   exitCode: number;
   interrupted: boolean;
@@ -51,7 +51,7 @@ export interface RunOutcome {
 }
 
 /** Everything the steps share once a run is prepared. */
-export interface Run {
+interface Run {
   readonly test: ResolvedTest;
   readonly parts: WorkloadParts;
   readonly checker: Checker;
@@ -69,7 +69,7 @@ export interface Run {
 }
 
 /** The clients of a run: the runner's per-thread clients, and the one that ran the workload's setup. */
-export interface RunClients {
+interface RunClients {
   runner: Runner;
   setupClient: Client;
 }
@@ -117,7 +117,7 @@ export async function runResolvedTest(test: ResolvedTest, out: NodeJS.WriteStrea
  * of the host, the backend and the system, and creates the run directory with test.json —
  * all before any node starts, so a refusal costs nothing to clean up.
  */
-export async function prepare(test: ResolvedTest, out: NodeJS.WriteStream): Promise<Run> {
+async function prepare(test: ResolvedTest, out: NodeJS.WriteStream): Promise<Run> {
   const { workload, options } = test;
   const backend = backendNamed(options.backend);
   const needs = needsOf(options.nemesis);
@@ -188,14 +188,14 @@ export async function prepare(test: ResolvedTest, out: NodeJS.WriteStream): Prom
 }
 
 /** Step: start the cluster. Every node up and ready, then the nemesis set up (its chains…). */
-export async function startCluster(run: Run): Promise<void> {
+async function startCluster(run: Run): Promise<void> {
   run.logger.info({ options: run.test.options }, 'setting up cluster');
   await abortable(run.cluster.setup(), run.abort.signal);
   await abortable(run.parts.faults.nemesis.setup(run.runtime), run.abort.signal);
 }
 
 /** Step: set up clients. One per worker thread, and the workload's one-time setup. */
-export async function setUpClients(run: Run): Promise<RunClients> {
+async function setUpClients(run: Run): Promise<RunClients> {
   const { options } = run.test;
   const setupClient = await run.parts.client.open(run.runtime, run.cluster.nodes[0]!);
   await setupClient.setup(run.runtime);
@@ -217,7 +217,7 @@ export async function setUpClients(run: Run): Promise<RunClients> {
  * Step: run the generator. Client ops at `--rate` and the fault schedule (drawn from the
  * seed, or given in advance) together, until the time limit.
  */
-export async function runMainPhase(run: Run, c: RunClients): Promise<RunnerResult> {
+async function runMainPhase(run: Run, c: RunClients): Promise<RunnerResult> {
   const { options } = run.test;
   const faultOps = options.schedule ? fixedSchedule(options.schedule) : ownRng(nemesisSeed(options.seed), run.parts.faults.generator);
   run.progress.start();
@@ -225,7 +225,7 @@ export async function runMainPhase(run: Run, c: RunClients): Promise<RunnerResul
 }
 
 /** Step: heal and final reads. Every fault undone, `--recovery-time` to recover, then the workload's final reads. */
-export async function healAndFinalReads(run: Run, c: RunClients): Promise<RunnerResult> {
+async function healAndFinalReads(run: Run, c: RunClients): Promise<RunnerResult> {
   const { options } = run.test;
   const { final } = run.parts;
   // A final phase made from the main phase's history (e.g. reads of the keys still live):
@@ -248,7 +248,7 @@ export async function healAndFinalReads(run: Run, c: RunClients): Promise<Runner
  * Step: tear down, whatever happened before. Heals every fault still in force, removes
  * the cluster, closes the history and records in test.json the faults as they ran.
  */
-export async function tearDown(run: Run, interrupted: boolean): Promise<void> {
+async function tearDown(run: Run, interrupted: boolean): Promise<void> {
   const { logger, out } = run;
   run.progress.stop();
   logger.info('healing');

@@ -10,7 +10,7 @@ import { runFiles } from '../core/run-dir.js';
 import type { TestOptions } from '../core/test.js';
 import type { OptionSet } from './options/catalog.js';
 
-export interface StoredTest {
+interface StoredTest {
   path: string;
   /** The options as recorded (checked against the run options' declarations). */
   options: TestOptions;

@@ -17,10 +17,10 @@
  * and class, not every cycle (there can be exponentially many).
  */
 
-export type EdgeKind = 'ww' | 'wr' | 'rw';
-export type CycleAnomaly = 'G0' | 'G1c' | 'G-single' | 'G2';
+type EdgeKind = 'ww' | 'wr' | 'rw';
+type CycleAnomaly = 'G0' | 'G1c' | 'G-single' | 'G2';
 
-export interface Edge {
+interface Edge {
   from: number;
   to: number;
   kind: EdgeKind;

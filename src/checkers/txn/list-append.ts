@@ -31,7 +31,7 @@ import { DependencyGraph, findCycles, type Cycle } from './dependency-graph.js';
 
 export type MicroOp = ['append', unknown, unknown] | ['r', unknown, unknown[] | null];
 
-export interface Txn {
+interface Txn {
   /** Position among the history's transactions; also the graph node. */
   id: number;
   op: CompletedOp;
@@ -39,7 +39,7 @@ export interface Txn {
   mops: MicroOp[];
 }
 
-export type AnomalyKind = 'incompatible-order' | 'duplicate-elements' | 'G1a' | 'G1b' | 'internal' | 'phantom-element' | 'G0' | 'G1c' | 'G-single' | 'G2';
+type AnomalyKind = 'incompatible-order' | 'duplicate-elements' | 'G1a' | 'G1b' | 'internal' | 'phantom-element' | 'G0' | 'G1c' | 'G-single' | 'G2';
 
 /** An op of the history, as checkers cite them (the report links `index` to its timeline). */
 export interface TxnRef {
@@ -87,7 +87,7 @@ function micro(value: unknown): MicroOp[] | undefined {
 }
 
 /** The transactions of a history: client ops with f "txn" whose value is a micro-op list. */
-export function transactions(history: readonly Op[]): Txn[] {
+function transactions(history: readonly Op[]): Txn[] {
   const txns: Txn[] = [];
   for (const op of pairOps(history)) {
     if (op.process === 'nemesis' || op.f !== 'txn') continue;

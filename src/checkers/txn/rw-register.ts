@@ -36,21 +36,21 @@ import type { TxnRef } from './list-append.js';
 
 export type RwMicroOp = ['w', unknown, unknown] | ['r', unknown, unknown];
 
-export interface RwTxn {
+interface RwTxn {
   id: number;
   op: CompletedOp;
   mops: RwMicroOp[];
 }
 
-export type RwAnomalyKind = 'G1a' | 'G1b' | 'internal' | 'garbage-read' | 'duplicate-writes' | 'cyclic-versions' | 'G0' | 'G1c' | 'G-single' | 'G2';
+type RwAnomalyKind = 'G1a' | 'G1b' | 'internal' | 'garbage-read' | 'duplicate-writes' | 'cyclic-versions' | 'G0' | 'G1c' | 'G-single' | 'G2';
 
-export interface RwAnomaly {
+interface RwAnomaly {
   kind: RwAnomalyKind;
   message: string;
   ops: TxnRef[];
 }
 
-export interface RwRegisterOptions {
+interface RwRegisterOptions {
   /** Each key is linearizable: real-time order of committed writes and reads is version order. */
   linearizableKeys?: boolean;
   /** Each key is sequentially consistent: per-process order of writes and reads is version order. */
@@ -58,7 +58,7 @@ export interface RwRegisterOptions {
   maxCycles?: number;
 }
 
-export interface RwRegisterResult extends CheckResult {
+interface RwRegisterResult extends CheckResult {
   txnCount: number;
   edgeCount: number;
   anomalyTypes: string[];
@@ -85,7 +85,7 @@ function micro(value: unknown): RwMicroOp[] | undefined {
 }
 
 /** The register transactions of a history (f "txn"). */
-export function rwTransactions(history: readonly Op[]): RwTxn[] {
+function rwTransactions(history: readonly Op[]): RwTxn[] {
   const txns: RwTxn[] = [];
   for (const op of pairOps(history)) {
     if (op.process === 'nemesis' || op.f !== 'txn') continue;
