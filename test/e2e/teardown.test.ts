@@ -1,0 +1,82 @@
+/**
+ * Teardown is bounded whatever a service leaves behind: a workload whose service starts a
+ * `setsid` helper that keeps the node's stdout open (a session, process group and pipe
+ * holder of its own) still finishes with its verdict, and nothing of the run is left:
+ * no namespace, no process. Local backend, real CLI.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot, startCli } from '../helpers/cli.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'fl-test-teardown-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** A sleep length no other process on the machine uses, so its processes can be found. */
+const marker = `${90_000 + (process.pid % 9_000)}.${Date.now() % 1000}`;
+
+/** Pids whose command line is `sleep <marker>`. */
+function helpersAlive(): number[] {
+  const out: number[] = [];
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      if (readFileSync(`/proc/${e}/cmdline`, 'utf8') === `sleep\0${marker}\0`) out.push(Number(e));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+const namespacesOf = (runId: string) =>
+  execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.startsWith(`fl-${runId}-`));
+
+describe('teardown with a service that leaves a detached child holding its output', () => {
+  it('finishes with the verdict, in bounded time, leaving no namespace and no process', async () => {
+    const server = join(repoRoot, 'examples', 'replica-cache', 'server.mjs');
+    const file = join(tmp, 'holds-pipe.config.ts');
+    writeFileSync(
+      file,
+      `import { defineWorkload, httpJsonClient } from ${JSON.stringify(join(repoRoot, 'dist', 'src', 'index.js'))};
+import base from ${JSON.stringify(join(repoRoot, 'examples', 'replica-cache', 'faultline.config.ts'))};
+export default defineWorkload({
+  ...base,
+  name: 'holds-pipe',
+  variants: ['fixed'],
+  service: {
+    ...base.service,
+    // The helper gets a session of its own and inherits stdout and stderr.
+    command: ['sh', '-c', 'setsid sleep ${marker} & exec node ${server} --id {node} --nodes {nodes} --port {port} --data {dataDir}'],
+  },
+});
+`,
+    );
+    const out = join(tmp, 'reports');
+    const { child, done } = startCli(['run', '--config', file, '--nodes', '2', '--nemesis', 'kill', '--time-limit', '4', '--nemesis-interval', '1', '--recovery-time', '1', '--seed', '3', '--out', out, '--quiet']);
+    // A hang is this test's failure: kill the harness (and say so) rather than wait forever.
+    let hung = false;
+    const guard = setTimeout(() => {
+      hung = true;
+      child.kill('SIGKILL');
+    }, 90_000);
+    const r = await done;
+    clearTimeout(guard);
+    const runId = /run ([0-9a-f]{6})/.exec(r.stderr)?.[1];
+    expect(runId, r.stderr).toBeDefined();
+    try {
+      expect(hung, `the run did not finish in 90 s:\n${r.stderr}`).toBe(false);
+      expect(r.stderr).toMatch(/holds-pipe \(fixed, seed 3\): VALID/);
+      expect(r.code).toBe(0);
+      expect(r.stderr).not.toMatch(/did not exit|still in the run's namespaces/);
+      expect(namespacesOf(runId!)).toEqual([]);
+      expect(helpersAlive()).toEqual([]);
+    } finally {
+      for (const pid of helpersAlive()) process.kill(pid, 'SIGKILL');
+    }
+  }, 120_000);
+});
