@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FaultlineError, UsageError } from './core/errors.js';
+import { ignoreClosedOutput } from './core/closed-output.js';
 import { parseCli } from './core/cli-args.js';
 import { checkRun } from './run/check.js';
 import { requestFromArgs } from './run/request.js';
@@ -46,6 +47,8 @@ commands:
 exit codes: 0 valid, 1 invalid, 2 unknown, 3 harness error, 4 bad input, 130 interrupted`;
 
 export async function main(argv: string[]): Promise<number> {
+  // `faultline run … | head -1`: a reader that goes away must not stop the run.
+  ignoreClosedOutput();
   const [command, ...rest] = argv;
   try {
     switch (command) {

@@ -4,7 +4,7 @@
  * holder of its own) still finishes with its verdict, and nothing of the run is left:
  * no namespace, no process. Local backend, real CLI.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,4 +79,40 @@ export default defineWorkload({
       for (const pid of helpersAlive()) process.kill(pid, 'SIGKILL');
     }
   }, 120_000);
+});
+
+describe('a closed output pipe (faultline run … | head -1)', () => {
+  it('does not stop the run: it tears down and exits with the verdict code', async () => {
+    const out = join(tmp, 'piped');
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'faultline.js'), 'run', 'register', '--nodes', '3', '--time-limit', '3', '--nemesis-interval', '1', '--recovery-time', '1', '--seed', '5', '--out', out], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // Like `head -1` on both streams: keep the first line, then close the read ends.
+    child.stdout!.destroy();
+    const firstLine = await new Promise<string>((resolve) => {
+      let buf = '';
+      const onData = (d: Buffer) => {
+        buf += d.toString();
+        const nl = buf.indexOf('\n');
+        if (nl < 0) return;
+        child.stderr!.off('data', onData);
+        child.stderr!.destroy();
+        resolve(buf.slice(0, nl));
+      };
+      child.stderr!.on('data', onData);
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    const runId = /run ([0-9a-f]{6})/.exec(firstLine)?.[1];
+    expect(runId, firstLine).toBeDefined();
+    const [runDir] = readdirSync(join(out, 'register')).map((d) => join(out, 'register', d));
+    const results = JSON.parse(readFileSync(join(runDir!, 'results.json'), 'utf8')) as { valid: unknown };
+    const test = JSON.parse(readFileSync(join(runDir!, 'test.json'), 'utf8')) as { endedAt?: string; interrupted?: boolean };
+    // The careful register is linearizable: the verdict is VALID, and the exit code says so.
+    expect(results.valid).toBe(true);
+    expect(code).toBe(0);
+    expect(test.interrupted).toBe(false);
+    expect(test.endedAt).toEqual(expect.any(String));
+    expect(namespacesOf(runId!)).toEqual([]);
+  });
 });
