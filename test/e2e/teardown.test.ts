@@ -36,13 +36,15 @@ const namespacesOf = (runId: string) =>
     .split('\n')
     .filter((l) => l.startsWith(`fl-${runId}-`));
 
-describe('teardown with a service that leaves a detached child holding its output', () => {
-  it('finishes with the verdict, in bounded time, leaving no namespace and no process', async () => {
-    const server = join(repoRoot, 'examples', 'replica-cache', 'server.mjs');
-    const file = join(tmp, 'holds-pipe.config.ts');
-    writeFileSync(
-      file,
-      `import { defineWorkload, httpJsonClient } from ${JSON.stringify(join(repoRoot, 'dist', 'src', 'index.js'))};
+/** A workload file whose service starts a helper with a session of its own that inherits stdout and stderr. */
+function holdsPipeWorkload(ignoreTerm = false): string {
+  const server = join(repoRoot, 'examples', 'replica-cache', 'server.mjs');
+  const file = join(tmp, `holds-pipe${ignoreTerm ? '-ignores-term' : ''}.config.ts`);
+  // With TERM ignored (inherited by the server and the helper), a polite teardown waits out its grace period.
+  const trap = ignoreTerm ? "trap '' TERM; " : '';
+  writeFileSync(
+    file,
+    `import { defineWorkload } from ${JSON.stringify(join(repoRoot, 'dist', 'src', 'index.js'))};
 import base from ${JSON.stringify(join(repoRoot, 'examples', 'replica-cache', 'faultline.config.ts'))};
 export default defineWorkload({
   ...base,
@@ -50,12 +52,17 @@ export default defineWorkload({
   variants: ['fixed'],
   service: {
     ...base.service,
-    // The helper gets a session of its own and inherits stdout and stderr.
-    command: ['sh', '-c', 'setsid sleep ${marker} & exec node ${server} --id {node} --nodes {nodes} --port {port} --data {dataDir}'],
+    command: ['sh', '-c', "${trap}setsid sleep ${marker} & exec node ${server} --id {node} --nodes {nodes} --port {port} --data {dataDir}"],
   },
 });
 `,
-    );
+  );
+  return file;
+}
+
+describe('teardown with a service that leaves a detached child holding its output', () => {
+  it('finishes with the verdict, in bounded time, leaving no namespace and no process', async () => {
+    const file = holdsPipeWorkload();
     const out = join(tmp, 'reports');
     const { child, done } = startCli(['run', '--config', file, '--nodes', '2', '--nemesis', 'kill', '--time-limit', '4', '--nemesis-interval', '1', '--recovery-time', '1', '--seed', '3', '--out', out, '--quiet']);
     // A hang is this test's failure: kill the harness (and say so) rather than wait forever.
@@ -114,5 +121,33 @@ describe('a closed output pipe (faultline run … | head -1)', () => {
     expect(test.interrupted).toBe(false);
     expect(test.endedAt).toEqual(expect.any(String));
     expect(namespacesOf(runId!)).toEqual([]);
+  });
+});
+
+describe('Ctrl-C twice', () => {
+  it('forces a teardown that still removes every namespace and process, then exits 130', async () => {
+    const file = holdsPipeWorkload(true);
+    const out = join(tmp, 'forced');
+    const { child, done } = startCli(['run', '--config', file, '--nodes', '2', '--nemesis', 'none', '--time-limit', '60', '--seed', '4', '--out', out, '--quiet']);
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const runIdNow = () => /run ([0-9a-f]{6})/.exec(stderr)?.[1];
+    try {
+      // Both nodes' helpers up in their namespaces; then Ctrl-C, and again once the first is seen
+      // (signals sent together would arrive as one).
+      await expect.poll(() => helpersAlive().length, { timeout: 60_000, interval: 200 }).toBe(2);
+      child.kill('SIGINT');
+      await expect.poll(() => stderr, { timeout: 10_000, interval: 20 }).toMatch(/stopping, healing/);
+      child.kill('SIGINT');
+      const r = await done;
+      expect(r.stderr).toMatch(/forcing teardown/);
+      expect(r.code).toBe(130);
+      expect(runIdNow(), r.stderr).toBeDefined();
+      expect(namespacesOf(runIdNow()!)).toEqual([]);
+      expect(helpersAlive()).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
+      for (const pid of helpersAlive()) process.kill(pid, 'SIGKILL');
+    }
   });
 });
