@@ -22,8 +22,10 @@ import type { Cluster, ExecResult, HelperProcess, NodeAddress, SystemSpec } from
 import { names, sharedStateDir } from './names.js';
 import { must, run } from './sh.js';
 import { readTail } from './log-tail.js';
-import { pidsInNamespace, settlesWithin, signalGroup, signalPid, spawnToLog, trackNamespace, untrackNamespace, type LoggedProcess } from './process-group.js';
+import { pidsInNamespace, pidsWithEnv, settlesWithin, signalGroup, signalPid, spawnToLog, trackNamespace, untrackNamespace, type LoggedProcess } from './process-group.js';
 
+/** In the environment of every process of a node: `<runId>/<node>`, so what left its process group is still found. */
+const NODE_MARK = 'FAULTLINE_NODE';
 /** How long teardown lets nodes stop on SIGTERM before SIGKILL. */
 const TERM_GRACE_MS = 2000;
 /** How long teardown waits for processes to die after SIGKILL before giving up on them. */
@@ -169,7 +171,7 @@ export class LocalCluster implements Cluster {
     const ips = new Map(this.nodes.map((n) => [n, this.ip(n)] as const));
     const launch = this.opts.system.launch({ node, ips, port: this.opts.system.port, dataDir: s.dataDir, backend: 'local' });
     const logFile = this.logs(node);
-    const env = { ...process.env, ...launch.env, ...(this.opts.fakeTime ? fakeTimeEnv(this.clockFile(node)) : {}) };
+    const env = { ...process.env, ...launch.env, ...(this.opts.fakeTime ? fakeTimeEnv(this.clockFile(node)) : {}), [NODE_MARK]: this.mark(node) };
     // `ip netns exec` execs the program after entering the namespace, so the pid we hold
     // is the node's own pid, and as a group leader it holds everything the node forks:
     // kill, pause and resume signal the whole group. Output goes to the log file directly,
@@ -200,19 +202,49 @@ export class LocalCluster implements Cluster {
     throw new FaultlineError(`node ${node} was not ready within ${limitMs / 1000} s; see ${this.logs(node)}`);
   }
 
+  /** The value of NODE_MARK in the environment of every process a node starts. */
+  private mark(node: string): string {
+    return `${this.runId}/${node}`;
+  }
+
+  /**
+   * Sends `signal` to the node as a whole: its process group, and every process in its
+   * namespace that descends from it (carries its mark) though it left the group — a
+   * `setsid` helper or a daemon that detached. Helpers and commands the harness runs in
+   * the namespace (a proxy, iptables) carry no mark and are left alone.
+   */
+  private signalNode(node: string, signal: NodeJS.Signals): void {
+    signalGroup(this.node(node).proc?.pid, signal);
+    for (const pid of this.detached(node)) signalPid(pid, signal);
+  }
+
+  /** The node's processes in its namespace, by its mark (zombies have none left to read). */
+  private detached(node: string): number[] {
+    return pidsWithEnv(pidsInNamespace(this.node(node).ns), `${NODE_MARK}=${this.mark(node)}`);
+  }
+
   async kill(node: string): Promise<void> {
     const s = this.node(node);
-    if (!s.proc || !this.isRunning(node)) return;
-    if (!signalGroup(s.proc.pid, 'SIGKILL')) s.proc.child.kill('SIGKILL');
-    if (!(await settlesWithin(s.proc.exited, KILL_WAIT_MS))) this.warn(`node ${node} (pid ${s.proc.pid}) did not exit within ${KILL_WAIT_MS / 1000} s of SIGKILL`);
+    if (!s.proc) return;
+    this.signalNode(node, 'SIGKILL');
+    // Down means down: the leader and whatever detached from it, gone (in bounded time).
+    const deadline = Date.now() + KILL_WAIT_MS;
+    const gone = (async () => {
+      await s.proc!.exited;
+      // One more turn of the event loop through its poll phase, so this process' own
+      // connections to the node (clients' keep-alive sockets) see the close first.
+      for (let i = 0; i < 2; i++) await new Promise((r) => setImmediate(r));
+      while (this.detached(node).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    })();
+    if (!(await settlesWithin(gone, KILL_WAIT_MS))) this.warn(`node ${node} (pid ${s.proc.pid}) did not exit within ${KILL_WAIT_MS / 1000} s of SIGKILL`);
   }
 
   async pause(node: string): Promise<void> {
-    signalGroup(this.node(node).proc?.pid, 'SIGSTOP');
+    this.signalNode(node, 'SIGSTOP');
   }
 
   async resume(node: string): Promise<void> {
-    signalGroup(this.node(node).proc?.pid, 'SIGCONT');
+    this.signalNode(node, 'SIGCONT');
   }
 
   isRunning(node: string): boolean {

@@ -15,7 +15,7 @@
  * `faultline clean` covers by killing whatever is left in the run's namespaces).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, constants, openSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, constants, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 
 const live = new Set<number>();
 /** Network namespaces of live runs of this process: whatever is in them dies with it. */
@@ -151,6 +151,19 @@ export function pidsInNamespace(ns: string): number[] {
     }
   }
   return pids;
+}
+
+/** Those of `pids` whose environment holds `entry` ("NAME=value"), as inherited from the process that started them. */
+export function pidsWithEnv(pids: readonly number[], entry: string): number[] {
+  const needle = Buffer.from(`${entry}\0`);
+  return pids.filter((pid) => {
+    try {
+      const env = readFileSync(`/proc/${pid}/environ`);
+      return env.indexOf(needle) === 0 || env.indexOf(Buffer.concat([Buffer.from('\0'), needle])) >= 0;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Resolves true when `p` settles within `ms`, false when the time is up first. */
