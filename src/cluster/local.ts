@@ -22,7 +22,7 @@ import type { Cluster, ExecResult, HelperProcess, NodeAddress, SystemSpec } from
 import { names, sharedStateDir } from './names.js';
 import { must, run } from './sh.js';
 import { readTail } from './log-tail.js';
-import { pidsInNamespace, pidsWithEnv, settlesWithin, signalGroup, signalPid, spawnToLog, trackNamespace, untrackNamespace, type LoggedProcess } from './process-group.js';
+import { hasExited, pidsInNamespace, pidsWithEnv, settlesWithin, signalGroup, signalPid, spawnToLog, trackNamespace, untrackNamespace, type LoggedProcess } from './process-group.js';
 
 /** In the environment of every process of a node: `<runId>/<node>`, so what left its process group is still found. */
 const NODE_MARK = 'FAULTLINE_NODE';
@@ -213,12 +213,15 @@ export class LocalCluster implements Cluster {
    * `setsid` helper or a daemon that detached. Helpers and commands the harness runs in
    * the namespace (a proxy, iptables) carry no mark and are left alone.
    */
-  private signalNode(node: string, signal: NodeJS.Signals): void {
+  private signalNode(node: string, signal: NodeJS.Signals): number[] {
+    // Found first: a process being killed reads as having no environment.
+    const marked = this.detached(node);
     signalGroup(this.node(node).proc?.pid, signal);
-    for (const pid of this.detached(node)) signalPid(pid, signal);
+    for (const pid of marked) signalPid(pid, signal);
+    return marked;
   }
 
-  /** The node's processes in its namespace, by its mark (zombies have none left to read). */
+  /** The node's processes in its namespace, by its mark (the group's members among them). */
   private detached(node: string): number[] {
     return pidsWithEnv(pidsInNamespace(this.node(node).ns), `${NODE_MARK}=${this.mark(node)}`);
   }
@@ -226,17 +229,17 @@ export class LocalCluster implements Cluster {
   async kill(node: string): Promise<void> {
     const s = this.node(node);
     if (!s.proc) return;
-    this.signalNode(node, 'SIGKILL');
-    // Down means down: the leader and whatever detached from it, gone (in bounded time).
+    const detached = this.signalNode(node, 'SIGKILL');
+    // Down means down: the leader and whatever detached from it have exited (in bounded time).
     const deadline = Date.now() + KILL_WAIT_MS;
     const gone = (async () => {
       await s.proc!.exited;
+      while (!detached.every(hasExited) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       // One more turn of the event loop through its poll phase, so this process' own
       // connections to the node (clients' keep-alive sockets) see the close first.
       for (let i = 0; i < 2; i++) await new Promise((r) => setImmediate(r));
-      while (this.detached(node).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     })();
-    if (!(await settlesWithin(gone, KILL_WAIT_MS))) this.warn(`node ${node} (pid ${s.proc.pid}) did not exit within ${KILL_WAIT_MS / 1000} s of SIGKILL`);
+    if (!(await settlesWithin(gone, KILL_WAIT_MS + 1000))) this.warn(`node ${node} (pid ${s.proc.pid}) did not exit within ${KILL_WAIT_MS / 1000} s of SIGKILL`);
   }
 
   async pause(node: string): Promise<void> {

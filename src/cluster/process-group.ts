@@ -166,6 +166,23 @@ export function pidsWithEnv(pids: readonly number[], entry: string): number[] {
   });
 }
 
+/**
+ * True once `pid` has exited with all its threads: gone, or a zombie with no thread left
+ * but its first. Only then are its files (sockets included) closed: the first thread of a
+ * multi-threaded process turns zombie while the others are still on their way out, and
+ * an exiting process' environment reads empty earlier still, so neither is a test of this.
+ */
+export function hasExited(pid: number): boolean {
+  try {
+    if (readdirSync(`/proc/${pid}/task`).some((t) => t !== String(pid))) return false;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.charAt(stat.lastIndexOf(')') + 2);
+    return state === 'Z' || state === 'X';
+  } catch {
+    return true;
+  }
+}
+
 /** Resolves true when `p` settles within `ms`, false when the time is up first. */
 export function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
