@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FaultlineError, UsageError } from './core/errors.js';
 import { oneLine, terminalStream } from './core/terminal-text.js';
+import { ignoreClosedOutput } from './core/closed-output.js';
 import { parseCli } from './core/cli-args.js';
 import { checkRun } from './run/check.js';
 import { requestFromArgs } from './run/request.js';
@@ -47,6 +48,8 @@ commands:
 exit codes: 0 valid, 1 invalid, 2 unknown, 3 harness error, 4 bad input, 130 interrupted`;
 
 export async function main(argv: string[]): Promise<number> {
+  // `faultline run … | head -1`: a reader that goes away must not stop the run.
+  ignoreClosedOutput();
   const [command, ...rest] = argv;
   try {
     switch (command) {

@@ -24,6 +24,8 @@ interface ClusterSetup {
   log: (msg: string) => void;
   /** Progress of slow steps (image builds) for a person watching. */
   notice: (msg: string) => void;
+  /** Problems a person must see even with --quiet (teardown giving up on a process). */
+  warn: (msg: string) => void;
   /** Launch nodes under libfaketime (clock faults). */
   fakeTime: boolean;
   options: TestOptions;
@@ -51,7 +53,7 @@ const local: Backend = {
       if (have?.exitCode !== 0) throw new FaultlineError(`these faults need \`${t.name}\` on the host: apt-get install -y ${t.apt} (or drop them from --nemesis)`);
     }
   },
-  cluster: (s) => new LocalCluster({ runId: s.runId, nodes: s.nodes, system: s.system, logDir: s.logDir, log: s.log, fakeTime: s.fakeTime }),
+  cluster: (s) => new LocalCluster({ runId: s.runId, nodes: s.nodes, system: s.system, logDir: s.logDir, log: s.log, warn: s.warn, fakeTime: s.fakeTime }),
 };
 
 const docker: Backend = {

@@ -165,6 +165,10 @@ async function prepare(test: ResolvedTest, out: NodeJS.WriteStream): Promise<Run
       logger.info(m);
       if (!test.quiet) out.write(`faultline: ${m}\n`);
     },
+    warn: (m) => {
+      logger.warn(m);
+      out.write(`faultline: ${m}\n`);
+    },
     fakeTime: needs.fakeTime,
     options,
   });
@@ -265,17 +269,31 @@ async function tearDown(run: Run, interrupted: boolean): Promise<void> {
   writeFileNoFollow(runFiles.test(run.runDir), JSON.stringify(doc, null, 2) + '\n');
 }
 
-/** Ctrl-C (or SIGTERM) once: stop, heal, clean up; twice: exit at once. Returns the unsubscribe. */
+/** How long a forced teardown (second Ctrl-C) may take before the harness exits anyway. */
+const FORCED_TEARDOWN_MS = 15_000;
+
+/**
+ * Ctrl-C (or SIGTERM) once: stop, heal, clean up. Twice: tear the cluster down at once
+ * (SIGKILL, no grace; at most FORCED_TEARDOWN_MS) and exit 130. Three times: exit at once.
+ * Returns the unsubscribe.
+ */
 function interruptOnSignals(run: Run): () => void {
   let interrupts = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     interrupts++;
     if (interrupts === 1) {
-      run.out.write(`\nfaultline: ${sig}: stopping, healing and cleaning up (again to force; then run \`faultline clean\`)\n`);
+      run.out.write(`\nfaultline: ${sig}: stopping, healing and cleaning up (again to force)\n`);
       run.logger.warn({ signal: sig }, 'interrupted');
       run.abort.abort();
+    } else if (interrupts === 2) {
+      run.out.write(`faultline: forcing teardown (at most ${FORCED_TEARDOWN_MS / 1000} s; again to exit at once)\n`);
+      run.logger.warn({ signal: sig }, 'forced teardown');
+      void forcedTeardown(run).then((clean) => {
+        run.out.write(`faultline: forced exit; history kept in ${run.runDir}${clean ? '' : '; run `faultline clean` to remove leftovers'}\n`);
+        process.exit(130);
+      });
     } else {
-      run.out.write(`faultline: forced exit; history kept in ${run.runDir}; run \`faultline clean\` to remove leftovers\n`);
+      run.out.write(`faultline: exit without cleanup; history kept in ${run.runDir}; run \`faultline clean\` to remove leftovers\n`);
       process.exit(130);
     }
   };
@@ -285,6 +303,25 @@ function interruptOnSignals(run: Run): () => void {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   };
+}
+
+/** The cluster removed with no grace, in bounded time; true when that finished. */
+async function forcedTeardown(run: Run): Promise<boolean> {
+  let ok = false;
+  const done = run.cluster.teardown({ force: true }).then(
+    () => (ok = true),
+    (e: unknown) => run.logger.error({ err: e }, 'forced teardown failed'),
+  );
+  await new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, FORCED_TEARDOWN_MS);
+    void done.then(() => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+  if (ok) unmarkRun(run.runId);
+  run.logger.flush();
+  return ok;
 }
 
 /**
