@@ -64,7 +64,7 @@ export interface ExecResult {
 }
 
 export interface Cluster {
-  readonly backend: 'local' | 'docker';
+  readonly backend: 'local' | 'docker' | 'ssh';
   readonly runId: string;
   readonly nodes: readonly string[];
   /** Creates the network and starts every node; resolves when all are ready. */

@@ -73,7 +73,7 @@ export const RUN_OPTIONS = [
     flag: 'backend',
     type: choice(BACKEND_NAMES),
     default: 'local',
-    help: 'where nodes run: local namespaces, or containers (see [Docker backend](#docker-backend))',
+    help: 'where nodes run: local namespaces, containers (see [Docker backend](#docker-backend)), or your hosts over SSH (see [SSH hosts](#ssh-hosts---backend-ssh))',
     replay: true,
   }),
   defineOption({ key: 'opTimeoutMs', flag: 'op-timeout', arg: '<ms>', type: integer(10, 600_000), default: 3000, help: 'an op still running then is recorded as `info`', replay: true }),

@@ -1,0 +1,469 @@
+/**
+ * The SSH backend: every node runs on a Linux host of its own (Jepsen's model), reached
+ * with OpenSSH's client. Clients run on this machine and reach nodes by the hosts'
+ * addresses; faults are commands run on the hosts (iptables, signals).
+ *
+ * Why OpenSSH's `ssh` and not the `ssh2` library (a dependency of dockerode): `ssh` reads
+ * the user's own setup — ~/.ssh/config (jump hosts, aliases), the agent, known_hosts with
+ * hashed names and @cert-authority lines — exactly as the user's own `ssh` does, so a host
+ * that answers `ssh host` answers Faultline; its errors are the ones users know; and
+ * ControlMaster multiplexing makes each command after the first a new channel on one
+ * authenticated connection (a few ms), which is what ssh2 would give us, with none of its
+ * key-format and host-key-verification code to own. The host key is always checked
+ * (StrictHostKeyChecking=yes against known_hosts or `--known-hosts`), never added silently.
+ *
+ * Per node, on its host, a run directory `/tmp/faultline-<run>-<node>` holds everything:
+ *
+ *   pkg/       the package's dist/ and package.json, when the launch names files of this
+ *              package (the built-in Node services): uploaded with tar over ssh, and the
+ *              launch's paths rewritten to it. Programs outside the package (node itself,
+ *              etcd, java) must be installed on the host at the path this machine uses;
+ *              that is checked before anything starts.
+ *   data/      the node's data directory (kept across kill and start)
+ *   node.log   stdout and stderr, copied to `nodes/<node>.log` here at teardown
+ *   pid        the pid of the node, which leads a session and process group of its own
+ *              (started with setsid, stdin from /dev/null), so kill -9 / SIGSTOP / SIGCONT
+ *              go to the group as on the local backend
+ *   clock      the libfaketime offset file, when clock faults are on
+ *
+ * iptables chains: the fault packages name fixed chains (FAULTLINE, FAULTLINE-LOSS, …);
+ * here they become `FAULTLINE…-<run>` on the host, so a host shared with other runs (or
+ * with its own firewall) only ever loses rules of this run at heal and teardown, and
+ * `faultline clean --hosts` can find a killed run's chains by its id.
+ *
+ * Teardown (bounded): kill the process group, copy the log, delete the run's chains and
+ * jumps to them, remove the run directory, close the master connection.
+ */
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { FaultlineError } from '../core/errors.js';
+import { packageRoot } from '../core/paths.js';
+import type { Cluster, ExecResult, NodeAddress, NodeLaunch, SystemSpec } from './cluster.js';
+import { fakeTimeEnv } from './faketime.js';
+import { names } from './names.js';
+import type { SshHost } from './ssh-hosts.js';
+
+export interface SshClusterOptions {
+  runId: string;
+  nodes: readonly string[];
+  system: SystemSpec;
+  /** One per node, in node order. */
+  hosts: readonly SshHost[];
+  /** Directory for node logs: `<logDir>/<node>.log`. */
+  logDir: string;
+  /** Private key (`-i`); default: the agent and ssh's default keys. */
+  key?: string;
+  /** known_hosts file to check host keys against; default: ssh's (~/.ssh/known_hosts). */
+  knownHosts?: string;
+  /** Run commands on the hosts through `sudo -n` (the login is not root). */
+  sudo?: boolean;
+  readyTimeoutMs?: number;
+  /** Seconds to wait for a host's TCP connection (default 5). */
+  connectTimeoutS?: number;
+  fakeTime?: boolean;
+  log?: (msg: string) => void;
+}
+
+/** Single-quotes a word for a POSIX shell. */
+export function shq(s: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The remote run directory of a node. */
+export function remoteRunDir(runId: string, node: string): string {
+  return `/tmp/faultline-${runId}-${node}`;
+}
+
+/** Fault chains (FAULTLINE, FAULTLINE-LOSS, FAULTLINE-LAT) carry the run id on a shared host. */
+export function runChain(chain: string, runId: string): string {
+  return `${chain}-${runId}`;
+}
+const CHAIN_ARG = /^FAULTLINE(-[A-Z]+)*$/;
+
+/**
+ * The shell script that removes everything a run left on a host: the node's process group,
+ * the run's iptables chains (and the jumps to them), the run directory. Prints the node's
+ * log first (when `printLog`), so teardown copies it in the same round trip.
+ */
+export function cleanupScript(runId: string, dir: string, printLog: boolean): string {
+  return [
+    `D=${shq(dir)}`,
+    `if [ -f "$D/pid" ]; then P=$(cat "$D/pid"); kill -CONT -- "-$P" 2>/dev/null; kill -KILL -- "-$P" 2>/dev/null; fi`,
+    printLog ? `[ -f "$D/node.log" ] && cat "$D/node.log"` : ':',
+    `if command -v iptables >/dev/null 2>&1; then for t in filter nat mangle raw; do`,
+    `  iptables -w -t $t -S 2>/dev/null | grep -E -- '-j FAULTLINE[A-Z-]*-${runId}( |$)' | sed 's/^-A /-D /' | while read -r r; do eval "iptables -w -t $t $r"; done`,
+    `  for c in $(iptables -w -t $t -S 2>/dev/null | awk '$1=="-N" && $2 ~ /^FAULTLINE[A-Z-]*-${runId}$/ {print $2}'); do iptables -w -t $t -F "$c"; iptables -w -t $t -X "$c"; done`,
+    `done; fi`,
+    `rm -rf "$D"`,
+    'true',
+  ].join('\n');
+}
+
+interface NodeState {
+  host: SshHost;
+  ip: string;
+  dir: string;
+  /** Set when the first connection failed: later commands fail at once instead of waiting. */
+  unreachable?: string;
+  /** The ssh session that returns when the node's process is gone. */
+  watcher?: ResultPromise;
+  watched?: Promise<void>;
+  pid?: number;
+  /** Whether the run directory may exist on the host (teardown removes it). */
+  touched: boolean;
+}
+
+export class SshCluster implements Cluster {
+  readonly backend = 'ssh' as const;
+  readonly runId: string;
+  readonly nodes: readonly string[];
+  private readonly state = new Map<string, NodeState>();
+  /** Local directory of the control sockets (named like the local backend's temp dir, so `faultline clean` removes a leftover). */
+  private readonly ctlDir: string;
+  private stopping = false;
+  private setupDone: Promise<void> = Promise.resolve();
+  /** Launch paths under this package are rewritten to the uploaded copy. */
+  private uploads = false;
+  readonly setClock?: (node: string, offsetSeconds: number) => Promise<void>;
+
+  constructor(private readonly opts: SshClusterOptions) {
+    this.runId = opts.runId;
+    this.nodes = opts.nodes;
+    this.ctlDir = join(tmpdir(), names.tempDir(opts.runId));
+    if (opts.hosts.length < opts.nodes.length) {
+      throw new FaultlineError(`--backend ssh: ${opts.nodes.length} nodes but ${opts.hosts.length} host(s); give a host per node or --nodes ${opts.hosts.length}`, 4);
+    }
+    opts.nodes.forEach((node, i) => this.state.set(node, { host: opts.hosts[i]!, ip: '', dir: remoteRunDir(opts.runId, node), touched: false }));
+    if (opts.fakeTime) this.setClock = (node, offset) => this.writeClock(node, offset);
+  }
+
+  private node(node: string): NodeState {
+    const s = this.state.get(node);
+    if (!s) throw new FaultlineError(`unknown node ${node} (nodes: ${this.nodes.join(', ')})`);
+    return s;
+  }
+
+  private where(node: string): string {
+    const h = this.node(node).host;
+    return `${node} (${h.user}@${h.host}:${h.port})`;
+  }
+
+  /** ssh's options for a node: batch mode, strict host keys, the shared master connection. */
+  private sshArgs(node: string, extra: readonly string[] = []): string[] {
+    const h = this.node(node).host;
+    return [
+      '-o', 'BatchMode=yes',
+      '-o', 'StrictHostKeyChecking=yes',
+      ...(this.opts.knownHosts ? ['-o', `UserKnownHostsFile=${this.opts.knownHosts}`, '-o', 'GlobalKnownHostsFile=/dev/null'] : []),
+      ...(this.opts.key ? ['-i', this.opts.key, '-o', 'IdentitiesOnly=yes'] : []),
+      '-o', `ConnectTimeout=${this.opts.connectTimeoutS ?? 5}`,
+      '-o', 'ServerAliveInterval=5',
+      '-o', 'ServerAliveCountMax=3',
+      '-o', 'LogLevel=ERROR',
+      '-o', `ControlPath=${join(this.ctlDir, `${node}.ctl`)}`,
+      ...extra,
+      '-p', String(h.port),
+      '-l', h.user,
+      h.host,
+    ];
+  }
+
+  /** Wraps a script for the host: `sh -c`, through `sudo -n` when asked. */
+  private remote(script: string): string {
+    return `${this.opts.sudo ? 'sudo -n ' : ''}sh -c ${shq(script)}`;
+  }
+
+  /** Runs a shell script on the node's host over the master connection. */
+  private async sh(node: string, script: string, opts: { timeoutMs?: number; input?: string; inputFile?: string } = {}): Promise<ExecResult> {
+    const s = this.node(node);
+    if (s.unreachable) return { exitCode: 255, stdout: '', stderr: s.unreachable };
+    const r = await execa('ssh', [...this.sshArgs(node, ['-o', 'ControlMaster=no']), '--', this.remote(script)], {
+      reject: false,
+      timeout: opts.timeoutMs ?? 30_000,
+      ...(opts.input !== undefined ? { input: opts.input } : opts.inputFile !== undefined ? { inputFile: opts.inputFile } : { stdin: 'ignore' as const }),
+    });
+    if (r.timedOut) return { exitCode: 255, stdout: String(r.stdout ?? ''), stderr: `timed out after ${opts.timeoutMs ?? 30_000} ms` };
+    return { exitCode: r.exitCode ?? 255, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+  }
+
+  /** Like `sh`, but a non-zero exit is a one-line error naming the host. */
+  private async mustSh(node: string, script: string, what: string, opts?: { timeoutMs?: number; input?: string }): Promise<string> {
+    const r = await this.sh(node, script, opts);
+    if (r.exitCode !== 0) throw new FaultlineError(`ssh ${this.where(node)}: ${what} failed (exit ${r.exitCode}): ${firstLine(r.stderr || r.stdout)}`);
+    return r.stdout;
+  }
+
+  setup(): Promise<void> {
+    this.setupDone = this.doSetup();
+    return this.setupDone;
+  }
+
+  private async doSetup(): Promise<void> {
+    mkdirSync(this.ctlDir, { recursive: true });
+    mkdirSync(this.opts.logDir, { recursive: true });
+    // Every host reachable (and sudo working) before anything is started anywhere.
+    const connected = await Promise.allSettled(this.nodes.map((n) => this.connect(n)));
+    const failed = connected.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    this.checkStopping();
+    const ips = new Map(this.nodes.map((n) => [n, this.ip(n)] as const));
+    const launches = new Map(this.nodes.map((n) => [n, this.launchOf(n, ips)] as const));
+    this.uploads = [...launches.values()].some((l) => mentionsPackage(l));
+    await Promise.all(this.nodes.map((n) => this.prepareHost(n, launches.get(n)!)));
+    this.checkStopping();
+    await Promise.all(this.nodes.map((n) => this.start(n)));
+  }
+
+  private checkStopping(): void {
+    if (this.stopping) throw new FaultlineError('setup interrupted');
+  }
+
+  /** Opens the node's master connection; an unreachable host, a refused key or a bad host key is one line. */
+  private async connect(node: string): Promise<void> {
+    const s = this.node(node);
+    s.ip = await resolveIp(s.host.host).catch(() => {
+      s.unreachable = 'cannot resolve';
+      throw new FaultlineError(`ssh ${this.where(node)}: cannot resolve host name ${s.host.host}`);
+    });
+    // The master is started on its own (-f -N) with its stderr in a file: a master forked
+    // by an ordinary session would keep that session's pipes open after it returns.
+    const errFile = join(this.ctlDir, `${node}.err`);
+    const r = await execa('ssh', [...this.sshArgs(node, ['-o', 'ControlMaster=yes', '-o', 'ControlPersist=30', '-f', '-N'])], {
+      reject: false,
+      stdin: 'ignore',
+      stdout: 'ignore',
+      stderr: { file: errFile },
+      timeout: ((this.opts.connectTimeoutS ?? 5) + 10) * 1000,
+    });
+    if (r.exitCode !== 0) {
+      const err = existsSync(errFile) ? readFileSync(errFile, 'utf8') : '';
+      s.unreachable = sshFailure(err, this.opts) ?? (r.timedOut ? 'timed out connecting' : firstLine(err) || `ssh exited ${r.exitCode}`);
+      throw new FaultlineError(`ssh ${this.where(node)}: ${s.unreachable}`);
+    }
+    if (this.opts.sudo) {
+      const r2 = await this.sh(node, 'true', { timeoutMs: 10_000 });
+      if (r2.exitCode !== 0) {
+        const why = `sudo -n does not work for ${s.host.user} (${firstLine(r2.stderr) || `exit ${r2.exitCode}`}); allow passwordless sudo for that user, or log in as root without --sudo`;
+        s.unreachable = why;
+        throw new FaultlineError(`ssh ${this.where(node)}: ${why}`);
+      }
+    }
+  }
+
+  private launchOf(node: string, ips: ReadonlyMap<string, string>): NodeLaunch {
+    const s = this.node(node);
+    // SystemContext.backend is 'local' for ssh nodes: a program on a Linux host, by host paths.
+    return this.opts.system.launch({ node, ips, port: this.opts.system.port, dataDir: `${s.dir}/data`, backend: 'local' });
+  }
+
+  /** Run directory, the package's files when the launch needs them, and a check that the program exists there. */
+  private async prepareHost(node: string, launch: NodeLaunch): Promise<void> {
+    const s = this.node(node);
+    s.touched = true;
+    const program = this.rewrite(node, launch.command);
+    const clock = this.opts.fakeTime ? `printf '+0\\n' > "$D/clock"; [ -e ${shq(fakeTimeEnv('').LD_PRELOAD!)} ] || { echo "no ${fakeTimeEnv('').LD_PRELOAD} (apt-get install -y libfaketime)" >&2; exit 5; }` : ':';
+    const script = [
+      `D=${shq(s.dir)}`,
+      'mkdir -p "$D/data" || exit 4',
+      this.uploads ? `mkdir -p "$D/pkg" && tar -C "$D/pkg" -xzf - || exit 4` : ':',
+      clock,
+      program.includes('/') ? `[ -x ${shq(program)} ] || { echo "no program ${program} on the host (install it there at that path)" >&2; exit 5; }` : `command -v ${shq(program)} >/dev/null || { echo "no ${program} on the host's PATH" >&2; exit 5; }`,
+    ].join('\n');
+    if (!this.uploads) {
+      await this.mustSh(node, script, 'preparing the run directory');
+      return;
+    }
+    // dist/ and package.json (which says the .js files are ES modules), gzipped over the pipe.
+    const tar = execa('tar', ['-C', packageRoot, '-czf', '-', 'dist', 'package.json'], { stdin: 'ignore', buffer: { stdout: false } });
+    const ssh = execa('ssh', [...this.sshArgs(node, ['-o', 'ControlMaster=no']), '--', this.remote(script)], { reject: false, timeout: 120_000, stdin: tar.stdout });
+    const [r] = await Promise.all([ssh, tar]);
+    if (r.exitCode !== 0) throw new FaultlineError(`ssh ${this.where(node)}: uploading ${packageRoot}/dist failed (exit ${r.exitCode}): ${firstLine(String(r.stderr)) || 'no message'}`);
+  }
+
+  /** A path of this package becomes the same path under the node's uploaded copy. */
+  private rewrite(node: string, word: string): string {
+    if (!this.uploads) return word;
+    const dir = `${this.node(node).dir}/pkg`;
+    return word.split(packageRoot + '/').join(dir + '/');
+  }
+
+  async start(node: string): Promise<void> {
+    const s = this.node(node);
+    if (this.isRunning(node)) return;
+    const ips = new Map(this.nodes.map((n) => [n, this.ip(n)] as const));
+    const launch = this.launchOf(node, ips);
+    const env = { ...launch.env, ...(this.opts.fakeTime ? fakeTimeEnv(`${s.dir}/clock`) : {}) };
+    const words = [launch.command, ...launch.args].map((w) => shq(this.rewrite(node, w)));
+    const envWords = Object.entries(env).map(([k, v]) => shq(`${k}=${this.rewrite(node, v)}`));
+    const cwd = launch.cwd !== undefined ? this.rewrite(node, launch.cwd) : `${s.dir}/data`;
+    // setsid in a non-interactive shell's background job does not fork (the job is not a
+    // group leader), so $! is the node's own pid, leading its own session and group.
+    const script = [
+      `D=${shq(s.dir)}`,
+      `cd ${shq(cwd)} || exit 4`,
+      `setsid env ${envWords.join(' ')} ${words.join(' ')} >>"$D/node.log" 2>&1 </dev/null &`,
+      'echo $! > "$D/pid"',
+      'echo $!',
+    ].join('\n');
+    const pid = Number((await this.mustSh(node, script, `starting ${launch.command}`)).trim());
+    if (!Number.isInteger(pid) || pid <= 0) throw new FaultlineError(`ssh ${this.where(node)}: starting ${launch.command} gave no pid`);
+    s.pid = pid;
+    // A session that lasts as long as the process: isRunning() without a round trip.
+    const watcher = execa('ssh', [...this.sshArgs(node, ['-o', 'ControlMaster=no']), '--', this.remote(`while [ -e /proc/${pid} ] && ! grep -q '^State:.*Z' /proc/${pid}/status 2>/dev/null; do sleep 0.2; done`)], {
+      reject: false,
+      stdin: 'ignore',
+    });
+    s.watcher = watcher;
+    s.watched = watcher.then(() => undefined, () => undefined);
+    this.opts.log?.(`started ${node} (pid ${pid}) on ${s.host.host} at ${s.ip}`);
+    await this.waitReady(node);
+  }
+
+  private async waitReady(node: string): Promise<void> {
+    const limitMs = this.opts.readyTimeoutMs ?? this.opts.system.readyTimeoutMs ?? 20_000;
+    const deadline = Date.now() + limitMs;
+    const address = this.address(node);
+    let copied = 0;
+    while (Date.now() < deadline) {
+      this.checkStopping();
+      if (!this.isRunning(node)) {
+        await this.copyLog(node);
+        throw new FaultlineError(`node ${node} on ${this.node(node).host.host} exited while starting; last log lines: ${tail(this.logs(node), 3)}`);
+      }
+      if (await this.opts.system.ready(address, { node, logFile: this.logs(node) }).catch(() => false)) return;
+      // Probes that read the log see a copy refreshed about once a second.
+      if (Date.now() - copied > 1000) {
+        await this.copyLog(node);
+        copied = Date.now();
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await this.copyLog(node);
+    throw new FaultlineError(`node ${node} on ${this.node(node).host.host} was not ready within ${limitMs / 1000} s; see ${this.logs(node)}`);
+  }
+
+  private async copyLog(node: string): Promise<void> {
+    const r = await this.sh(node, `cat ${shq(`${this.node(node).dir}/node.log`)} 2>/dev/null; true`, { timeoutMs: 10_000 });
+    if (r.exitCode === 0) writeFileSync(this.logs(node), r.stdout);
+  }
+
+  /** Sends a signal to the node's process group. */
+  private async signal(node: string, sig: 'KILL' | 'STOP' | 'CONT'): Promise<void> {
+    const s = this.node(node);
+    if (s.pid === undefined) return;
+    await this.sh(node, `kill -${sig} -- -${s.pid} 2>/dev/null; true`, { timeoutMs: 10_000 });
+  }
+
+  async kill(node: string): Promise<void> {
+    const s = this.node(node);
+    if (!this.isRunning(node)) return;
+    await this.signal(node, 'KILL');
+    await Promise.race([s.watched, new Promise((r) => setTimeout(r, 10_000))]);
+  }
+
+  pause(node: string): Promise<void> {
+    return this.signal(node, 'STOP');
+  }
+
+  resume(node: string): Promise<void> {
+    return this.signal(node, 'CONT');
+  }
+
+  isRunning(node: string): boolean {
+    const w = this.node(node).watcher;
+    return w !== undefined && w.exitCode === null && w.signalCode === null;
+  }
+
+  exec(node: string, cmd: readonly string[]): Promise<ExecResult> {
+    return this.netExec(node, cmd);
+  }
+
+  /** The command on the host; fault chains get the run id (see the file's comment). */
+  netExec(node: string, cmd: readonly string[]): Promise<ExecResult> {
+    const words = cmd[0] === 'iptables' ? cmd.map((w) => (CHAIN_ARG.test(w) ? runChain(w, this.runId) : w)) : cmd;
+    return this.sh(node, words.map(shq).join(' '));
+  }
+
+  private async writeClock(node: string, offsetSeconds: number): Promise<void> {
+    const text = `${offsetSeconds >= 0 ? '+' : ''}${offsetSeconds}`;
+    await this.mustSh(node, `printf '%s\\n' ${shq(text)} > ${shq(`${this.node(node).dir}/clock`)}`, 'setting the clock offset');
+  }
+
+  logs(node: string): string {
+    return join(this.opts.logDir, `${node}.log`);
+  }
+
+  address(node: string): NodeAddress {
+    return { host: this.ip(node), port: this.opts.system.port };
+  }
+
+  ip(node: string): string {
+    return this.node(node).ip;
+  }
+
+  async teardown(): Promise<void> {
+    this.stopping = true;
+    await this.setupDone.catch(() => undefined);
+    await Promise.all(
+      this.nodes.map(async (node) => {
+        const s = this.node(node);
+        if (s.touched && !s.unreachable) {
+          const r = await this.sh(node, cleanupScript(this.runId, s.dir, true), { timeoutMs: 20_000 });
+          if (r.exitCode === 0) writeFileSync(this.logs(node), r.stdout);
+          else this.opts.log?.(`teardown of ${node} on ${s.host.host} failed: ${firstLine(r.stderr)}`);
+        }
+        s.watcher?.kill('SIGKILL');
+        await s.watched;
+        s.watcher = undefined;
+        s.pid = undefined;
+        s.touched = false;
+        if (!s.unreachable && existsSync(join(this.ctlDir, `${node}.ctl`))) {
+          await execa('ssh', [...this.sshArgs(node, ['-O', 'exit'])], { reject: false, stdin: 'ignore', timeout: 5000 });
+        }
+      }),
+    );
+    rmSync(this.ctlDir, { recursive: true, force: true });
+    this.stopping = false;
+  }
+}
+
+/** Whether a launch names files of this package (then the package is uploaded). */
+function mentionsPackage(l: NodeLaunch): boolean {
+  const words = [l.command, ...l.args, ...(l.cwd !== undefined ? [l.cwd] : []), ...Object.values(l.env ?? {})];
+  return words.some((w) => w.includes(packageRoot + '/'));
+}
+
+async function resolveIp(host: string): Promise<string> {
+  if (isIP(host)) return host;
+  return (await lookup(host, { family: 4 })).address;
+}
+
+/** The cause of a failed connection in a few words, from ssh's stderr. */
+export function sshFailure(stderr: string, o: { key?: string | undefined; knownHosts?: string | undefined }): string | undefined {
+  const kh = o.knownHosts ?? join(homedir(), '.ssh/known_hosts');
+  if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key for .* has changed/i.test(stderr)) return `host key mismatch: the host's key differs from the one in ${kh}; if the host was reinstalled, replace its line there`;
+  if (/No .*host key is known|Host key verification failed/i.test(stderr)) return `host key unknown or mismatched (checked against ${kh}); add the host's key there (ssh-keyscan) after verifying it`;
+  if (/Permission denied/i.test(stderr)) return `authentication refused (${o.key ? `key ${o.key}` : 'agent and default keys'}): wrong key, or not in the user's authorized_keys`;
+  if (/Connection refused/i.test(stderr)) return 'unreachable: connection refused (no sshd on that port?)';
+  if (/Connection timed out|timed out/i.test(stderr)) return 'unreachable: connection timed out';
+  if (/No route to host|Network is unreachable/i.test(stderr)) return 'unreachable: no route to host';
+  if (/Could not resolve hostname/i.test(stderr)) return 'unreachable: cannot resolve host name';
+  if (/Load key|invalid format|No such file/i.test(stderr) && o.key) return `cannot use --ssh-key ${o.key}: ${firstLine(stderr)}`;
+  return undefined;
+}
+
+function firstLine(s: string): string {
+  return s.trim().split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+}
+
+function tail(file: string, n: number): string {
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').slice(-n).join(' | ');
+  } catch {
+    return '(no log)';
+  }
+}
