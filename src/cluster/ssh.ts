@@ -34,9 +34,10 @@
  * Teardown (bounded): kill the process group, copy the log, delete the run's chains and
  * jumps to them, remove the run directory, close the master connection.
  */
+import { spawn } from 'node:child_process';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
@@ -231,14 +232,23 @@ export class SshCluster implements Cluster {
     });
     // The master is started on its own (-f -N) with its stderr in a file: a master forked
     // by an ordinary session would keep that session's pipes open after it returns.
+    // (A descriptor, not execa's `{file}`, which pipes through this process and so would
+    // wait for the master to close it.)
     const errFile = join(this.ctlDir, `${node}.err`);
-    const r = await execa('ssh', [...this.sshArgs(node, ['-o', 'ControlMaster=yes', '-o', 'ControlPersist=30', '-f', '-N'])], {
-      reject: false,
-      stdin: 'ignore',
-      stdout: 'ignore',
-      stderr: { file: errFile },
-      timeout: ((this.opts.connectTimeoutS ?? 5) + 10) * 1000,
-    });
+    const errFd = openSync(errFile, 'w');
+    const r = await new Promise<{ exitCode: number | null; timedOut: boolean }>((resolve) => {
+      const p = spawn('ssh', this.sshArgs(node, ['-o', 'ControlMaster=yes', '-o', 'ControlPersist=30', '-f', '-N']), { stdio: ['ignore', 'ignore', errFd] });
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        p.kill('SIGKILL');
+      }, ((this.opts.connectTimeoutS ?? 5) + 10) * 1000);
+      p.once('error', () => resolve({ exitCode: 255, timedOut }));
+      p.once('exit', (code) => {
+        clearTimeout(timer);
+        resolve({ exitCode: code, timedOut });
+      });
+    }).finally(() => closeSync(errFd));
     if (r.exitCode !== 0) {
       const err = existsSync(errFile) ? readFileSync(errFile, 'utf8') : '';
       s.unreachable = sshFailure(err, this.opts) ?? (r.timedOut ? 'timed out connecting' : firstLine(err) || `ssh exited ${r.exitCode}`);
@@ -277,11 +287,16 @@ export class SshCluster implements Cluster {
       await this.mustSh(node, script, 'preparing the run directory');
       return;
     }
-    // dist/ and package.json (which says the .js files are ES modules), gzipped over the pipe.
-    const tar = execa('tar', ['-C', packageRoot, '-czf', '-', 'dist', 'package.json'], { stdin: 'ignore', buffer: { stdout: false } });
-    const ssh = execa('ssh', [...this.sshArgs(node, ['-o', 'ControlMaster=no']), '--', this.remote(script)], { reject: false, timeout: 120_000, stdin: tar.stdout });
-    const [r] = await Promise.all([ssh, tar]);
+    const r = await execa('ssh', [...this.sshArgs(node, ['-o', 'ControlMaster=no']), '--', this.remote(script)], { reject: false, timeout: 120_000, input: await this.packageTarball() });
     if (r.exitCode !== 0) throw new FaultlineError(`ssh ${this.where(node)}: uploading ${packageRoot}/dist failed (exit ${r.exitCode}): ${firstLine(String(r.stderr)) || 'no message'}`);
+  }
+
+  private tarball: Promise<Uint8Array> | undefined;
+
+  /** dist/ and package.json (which says the .js files are ES modules), gzipped; made once per setup. */
+  private packageTarball(): Promise<Uint8Array> {
+    this.tarball ??= execa('tar', ['-C', packageRoot, '-czf', '-', 'dist', 'package.json'], { stdin: 'ignore', encoding: 'buffer', stripFinalNewline: false }).then((r) => r.stdout);
+    return this.tarball;
   }
 
   /** A path of this package becomes the same path under the node's uploaded copy. */
