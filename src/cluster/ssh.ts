@@ -93,7 +93,7 @@ const CHAIN_ARG = /^FAULTLINE(-[A-Z]+)*$/;
 export function cleanupScript(runId: string, dir: string, printLog: boolean): string {
   return [
     `D=${shq(dir)}`,
-    `if [ -f "$D/pid" ]; then P=$(cat "$D/pid"); kill -CONT -- "-$P" 2>/dev/null; kill -KILL -- "-$P" 2>/dev/null; fi`,
+    `if [ -f "$D/pid" ]; then P=$(cat "$D/pid"); kill -s CONT -- "-$P" 2>/dev/null; kill -s KILL -- "-$P" 2>/dev/null; fi`,
     printLog ? `[ -f "$D/node.log" ] && cat "$D/node.log"` : ':',
     `if command -v iptables >/dev/null 2>&1; then for t in filter nat mangle raw; do`,
     `  iptables -w -t $t -S 2>/dev/null | grep -E -- '-j FAULTLINE[A-Z-]*-${runId}( |$)' | sed 's/^-A /-D /' | while read -r r; do eval "iptables -w -t $t $r"; done`,
@@ -370,7 +370,9 @@ export class SshCluster implements Cluster {
   private async signal(node: string, sig: 'KILL' | 'STOP' | 'CONT'): Promise<void> {
     const s = this.node(node);
     if (s.pid === undefined) return;
-    await this.sh(node, `kill -${sig} -- -${s.pid} 2>/dev/null; true`, { timeoutMs: 10_000 });
+    const r = await this.sh(node, `kill -s ${sig} -- -${s.pid}`, { timeoutMs: 10_000 });
+    // A group already gone is fine (the node died on its own); anything else is not.
+    if (r.exitCode !== 0 && !/No such process/i.test(r.stderr)) throw new FaultlineError(`ssh ${this.where(node)}: kill -s ${sig} of process group ${s.pid} failed: ${firstLine(r.stderr) || `exit ${r.exitCode}`}`);
   }
 
   async kill(node: string): Promise<void> {
@@ -423,8 +425,10 @@ export class SshCluster implements Cluster {
   async teardown(): Promise<void> {
     this.stopping = true;
     await this.setupDone.catch(() => undefined);
+    // Each host gets a bounded time: an unanswering host must not hold the run forever.
+    const bounded = (p: Promise<void>) => Promise.race([p, new Promise<void>((r) => setTimeout(r, 40_000).unref())]);
     await Promise.all(
-      this.nodes.map(async (node) => {
+      this.nodes.map(async (node) => bounded((async () => {
         const s = this.node(node);
         if (s.touched && !s.unreachable) {
           const r = await this.sh(node, cleanupScript(this.runId, s.dir, true), { timeoutMs: 20_000 });
@@ -439,7 +443,7 @@ export class SshCluster implements Cluster {
         if (!s.unreachable && existsSync(join(this.ctlDir, `${node}.ctl`))) {
           await execa('ssh', [...this.sshArgs(node, ['-O', 'exit'])], { reject: false, stdin: 'ignore', timeout: 5000 });
         }
-      }),
+      })())),
     );
     rmSync(this.ctlDir, { recursive: true, force: true });
     this.stopping = false;
