@@ -101,11 +101,13 @@ describe('ssh backend', () => {
       const h1 = hosts.hosts[0]!;
       expect(rulesOf(h1.ns)).toContain(`-A FAULTLINE-${runId} -s ${cluster.ip('n2')}/32 -j DROP`);
       expect(rulesOf(h1.ns)).toContain(`-A INPUT -j FAULTLINE-${runId}`);
-      // n1 hears nobody: a write through it cannot reach a majority.
-      expect((await call('n1', '/write', { key: 'a', value: 2 })).status).not.toBe(200);
-      expect((await call('n2', '/write', { key: 'a', value: 3 })).status).toBe(200);
+      // n2 forwards writes to the primary n1, which it cannot reach any more; clients still reach n1.
+      const cut = await call('n2', '/write', { key: 'a', value: 2 });
+      expect(cut.status).toBe(503);
+      expect((await call('n1', '/read', { key: 'a' })).body).toEqual({ ok: true, value: 1 });
       await nemesis.invoke(test, { f: 'stop-partition', value: null });
       expect(rulesOf(h1.ns)).not.toContain(`-s ${cluster.ip('n2')}/32 -j DROP`);
+      expect((await call('n2', '/write', { key: 'a', value: 3 })).status).toBe(200);
 
       // Kill and restart: data kept, same address.
       await cluster.kill('n2');
