@@ -206,7 +206,10 @@ export class SshCluster implements Cluster {
   private async doSetup(): Promise<void> {
     mkdirSync(this.ctlDir, { recursive: true });
     mkdirSync(this.opts.logDir, { recursive: true });
-    // Every host reachable (and sudo working) before anything is started anywhere.
+    // Every host reachable (and sudo working) before anything is started anywhere; the
+    // package's tarball is made meanwhile, in case the launch needs it.
+    const tarball = this.packageTarball();
+    tarball.catch(() => undefined);
     const connected = await Promise.allSettled(this.nodes.map((n) => this.connect(n)));
     const failed = connected.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
@@ -295,7 +298,7 @@ export class SshCluster implements Cluster {
 
   /** dist/ and package.json (which says the .js files are ES modules), gzipped; made once per setup. */
   private packageTarball(): Promise<Uint8Array> {
-    this.tarball ??= execa('tar', ['-C', packageRoot, '-czf', '-', 'dist', 'package.json'], { stdin: 'ignore', encoding: 'buffer', stripFinalNewline: false }).then((r) => r.stdout);
+    this.tarball ??= execa('tar', ['-C', packageRoot, '-I', 'gzip -1', '-cf', '-', 'dist', 'package.json'], { stdin: 'ignore', encoding: 'buffer', stripFinalNewline: false }).then((r) => r.stdout);
     return this.tarball;
   }
 
