@@ -91,6 +91,7 @@ const CHAIN_ARG = /^FAULTLINE(-[A-Z]+)*$/;
  * log first (when `printLog`), so teardown copies it in the same round trip.
  */
 export function cleanupScript(runId: string, dir: string, printLog: boolean): string {
+  if (!/^[0-9a-f]{6}$/.test(runId)) throw new Error(`not a run id: ${runId}`);
   return [
     `D=${shq(dir)}`,
     `if [ -f "$D/pid" ]; then P=$(cat "$D/pid"); kill -s CONT -- "-$P" 2>/dev/null; kill -s KILL -- "-$P" 2>/dev/null; fi`,
@@ -155,27 +156,12 @@ export class SshCluster implements Cluster {
 
   /** ssh's options for a node: batch mode, strict host keys, the shared master connection. */
   private sshArgs(node: string, extra: readonly string[] = []): string[] {
-    const h = this.node(node).host;
-    return [
-      '-o', 'BatchMode=yes',
-      '-o', 'StrictHostKeyChecking=yes',
-      ...(this.opts.knownHosts ? ['-o', `UserKnownHostsFile=${this.opts.knownHosts}`, '-o', 'GlobalKnownHostsFile=/dev/null'] : []),
-      ...(this.opts.key ? ['-i', this.opts.key, '-o', 'IdentitiesOnly=yes'] : []),
-      '-o', `ConnectTimeout=${this.opts.connectTimeoutS ?? 5}`,
-      '-o', 'ServerAliveInterval=5',
-      '-o', 'ServerAliveCountMax=3',
-      '-o', 'LogLevel=ERROR',
-      '-o', `ControlPath=${join(this.ctlDir, `${node}.ctl`)}`,
-      ...extra,
-      '-p', String(h.port),
-      '-l', h.user,
-      h.host,
-    ];
+    return sshArgv(this.node(node).host, this.opts, ['-o', `ControlPath=${join(this.ctlDir, `${node}.ctl`)}`, ...extra]);
   }
 
   /** Wraps a script for the host: `sh -c`, through `sudo -n` when asked. */
   private remote(script: string): string {
-    return `${this.opts.sudo ? 'sudo -n ' : ''}sh -c ${shq(script)}`;
+    return remoteCommand(script, this.opts.sudo);
   }
 
   /** Runs a shell script on the node's host over the master connection. */
@@ -451,6 +437,37 @@ export class SshCluster implements Cluster {
     rmSync(this.ctlDir, { recursive: true, force: true });
     this.stopping = false;
   }
+}
+
+/** A script as the remote command: `sh -c`, through `sudo -n` when asked. */
+export function remoteCommand(script: string, sudo: boolean | undefined): string {
+  return `${sudo ? 'sudo -n ' : ''}sh -c ${shq(script)}`;
+}
+
+/** How Faultline logs in to a host. */
+export interface SshLogin {
+  key?: string | undefined;
+  knownHosts?: string | undefined;
+  sudo?: boolean | undefined;
+  connectTimeoutS?: number | undefined;
+}
+
+/** ssh's arguments up to the host: batch mode (never a prompt), host keys always checked. */
+export function sshArgv(h: SshHost, o: SshLogin, extra: readonly string[] = []): string[] {
+  return [
+    '-o', 'BatchMode=yes',
+    '-o', 'StrictHostKeyChecking=yes',
+    ...(o.knownHosts ? ['-o', `UserKnownHostsFile=${o.knownHosts}`, '-o', 'GlobalKnownHostsFile=/dev/null'] : []),
+    ...(o.key ? ['-i', o.key, '-o', 'IdentitiesOnly=yes'] : []),
+    '-o', `ConnectTimeout=${o.connectTimeoutS ?? 5}`,
+    '-o', 'ServerAliveInterval=5',
+    '-o', 'ServerAliveCountMax=3',
+    '-o', 'LogLevel=ERROR',
+    ...extra,
+    '-p', String(h.port),
+    '-l', h.user,
+    h.host,
+  ];
 }
 
 /** Whether a launch names files of this package (then the package is uploaded). */

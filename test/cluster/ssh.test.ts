@@ -22,7 +22,7 @@ import { completeGrudge } from '../../src/nemesis/grudge.js';
 import { partition } from '../../src/nemesis/partition.js';
 import { kvSystem } from '../../src/systems/kv/system.js';
 import { buildNetnsSshHosts, SSHD, type NetnsSshHosts } from '../../src/testing/netns-ssh-hosts.js';
-import { cli, repoRoot, runDirOf } from '../helpers/cli.js';
+import { cli, repoRoot, runDirOf, startCli } from '../helpers/cli.js';
 
 const out = join(repoRoot, 'reports', '.e2e-ssh');
 let hosts: NetnsSshHosts;
@@ -154,6 +154,47 @@ describe('ssh backend', () => {
     expect(history.some((o) => o.process === 'nemesis' && o.f === 'kill' && o.type === 'ok')).toBe(true);
     expect(readdirSync(join(dir, 'nodes')).sort()).toEqual(['n1.log', 'n2.log', 'n3.log']);
     expectNothingLeft(test.runId);
+  });
+
+  it('after a harness killed outright, clean --hosts removes what its run left on the hosts, and only that', async () => {
+    const { child, done } = startCli([
+      'run', 'register', '--seed', '7', '--backend', 'ssh', '--hosts', hosts.hostsArg, '--ssh-key', hosts.key, '--known-hosts', hosts.knownHosts,
+      '--nemesis', 'partition', '--nemesis-interval', '1', '--time-limit', '60', '--out', out,
+    ]);
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Wait for the nodes to be up and a partition's chain to exist (the run prints its id first).
+    const deadline = Date.now() + 60_000;
+    let runId: string | undefined;
+    while (Date.now() < deadline) {
+      runId ??= /run ([0-9a-f]{6})/.exec(stderr)?.[1];
+      if (runId && hosts.hosts.every((h) => rulesOf(h.ns).includes(`FAULTLINE-${runId}`)) && hosts.hosts.every((h) => strays(h.ns).some((c) => c.includes('kv/server.js')))) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(runId, stderr).toBeDefined();
+    child.kill('SIGKILL');
+    await done;
+    // Left behind: node processes, chains, run directories.
+    expect(strays(hosts.hosts[0]!.ns).join('\n')).toContain('kv/server.js');
+    expect(readdirSync('/tmp').filter((e) => e.startsWith(`faultline-${runId}-`)).sort()).toEqual([`faultline-${runId}-n1`, `faultline-${runId}-n2`, `faultline-${runId}-n3`]);
+    // Something of another run that is not Faultline's chain must survive: a rule of the host's own.
+    const h1 = hosts.hosts[0]!;
+    execFileSync('ip', ['netns', 'exec', h1.ns, 'iptables', '-w', '-N', 'HOSTS-OWN']);
+    try {
+      const r = await cli(['clean', '--hosts', hosts.hostsArg, '--ssh-key', hosts.key, '--known-hosts', hosts.knownHosts]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(`removed dir /tmp/faultline-${runId}-n1`);
+      expect(r.stderr).toMatch(new RegExp(`removed chain FAULTLINE-${runId} on root@`));
+      // The processes may take a moment to be reaped after SIGKILL.
+      const until = Date.now() + 10_000;
+      while (Date.now() < until && hosts.hosts.some((h) => strays(h.ns).length > 0)) await new Promise((r) => setTimeout(r, 100));
+      expectNothingLeft(runId!);
+      expect(rulesOf(h1.ns)).toContain('-N HOSTS-OWN');
+      // Twice is harmless.
+      expect((await cli(['clean', '--hosts', hosts.hostsArg, '--ssh-key', hosts.key, '--known-hosts', hosts.knownHosts])).stderr).toContain('nothing to clean on the hosts');
+    } finally {
+      execFileSync('ip', ['netns', 'exec', h1.ns, 'iptables', '-w', '-X', 'HOSTS-OWN']);
+    }
   });
 
   const args = (hostsArg: string, more: string[]) => ['run', 'register', '--backend', 'ssh', '--hosts', hostsArg, '--known-hosts', hosts.knownHosts, '--time-limit', '2', '--quiet', '--out', out, ...more];
