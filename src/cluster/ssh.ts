@@ -43,7 +43,7 @@ import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { FaultlineError } from '../core/errors.js';
 import { packageRoot } from '../core/paths.js';
-import type { Cluster, ExecResult, NodeAddress, NodeLaunch, SystemSpec } from './cluster.js';
+import type { Cluster, ExecResult, HelperProcess, NodeAddress, NodeLaunch, SystemSpec } from './cluster.js';
 import { fakeTimeEnv } from './faketime.js';
 import { names } from './names.js';
 import type { SshHost } from './ssh-hosts.js';
@@ -95,6 +95,7 @@ export function cleanupScript(runId: string, dir: string, printLog: boolean): st
   return [
     `D=${shq(dir)}`,
     `if [ -f "$D/pid" ]; then P=$(cat "$D/pid"); kill -s CONT -- "-$P" 2>/dev/null; kill -s KILL -- "-$P" 2>/dev/null; fi`,
+    `for f in "$D"/helpers/*; do [ -f "$f" ] && kill -s KILL -- "-\${f##*/}" 2>/dev/null; done`,
     printLog ? `[ -f "$D/node.log" ] && cat "$D/node.log"` : ':',
     `if command -v iptables >/dev/null 2>&1; then for t in filter nat mangle raw; do`,
     `  iptables -w -t $t -S 2>/dev/null | grep -E -- '-j FAULTLINE[A-Z-]*-${runId}( |$)' | sed 's/^-A /-D /' | while read -r r; do eval "iptables -w -t $t $r"; done`,
@@ -130,6 +131,8 @@ export class SshCluster implements Cluster {
   private setupDone: Promise<void> = Promise.resolve();
   /** Launch paths under this package are rewritten to the uploaded copy. */
   private uploads = false;
+  /** Nodes whose host has the package's copy (for helpers such as the latency proxy). */
+  private readonly uploaded = new Set<string>();
   readonly setClock?: (node: string, offsetSeconds: number) => Promise<void>;
 
   constructor(private readonly opts: SshClusterOptions) {
@@ -263,7 +266,7 @@ export class SshCluster implements Cluster {
   private async prepareHost(node: string, launch: NodeLaunch): Promise<void> {
     const s = this.node(node);
     s.touched = true;
-    const program = this.rewrite(node, launch.command);
+    const program = this.uploads ? launch.command.split(packageRoot + '/').join(`${s.dir}/pkg/`) : launch.command;
     const clock = this.opts.fakeTime ? `printf '+0\\n' > "$D/clock"; [ -e ${shq(fakeTimeEnv('').LD_PRELOAD!)} ] || { echo "no ${fakeTimeEnv('').LD_PRELOAD} (apt-get install -y libfaketime)" >&2; exit 5; }` : ':';
     const script = [
       `D=${shq(s.dir)}`,
@@ -276,8 +279,14 @@ export class SshCluster implements Cluster {
       await this.mustSh(node, script, 'preparing the run directory');
       return;
     }
+    await this.upload(node, script);
+  }
+
+  /** Runs `script` (which unpacks its stdin into "$D/pkg") with the package's tarball as input. */
+  private async upload(node: string, script: string): Promise<void> {
     const r = await execa('ssh', [...this.sshArgs(node, ['-o', 'ControlMaster=no']), '--', this.remote(script)], { reject: false, timeout: 120_000, input: await this.packageTarball() });
     if (r.exitCode !== 0) throw new FaultlineError(`ssh ${this.where(node)}: uploading ${packageRoot}/dist failed (exit ${r.exitCode}): ${firstLine(String(r.stderr)) || 'no message'}`);
+    this.uploaded.add(node);
   }
 
   private tarball: Promise<Uint8Array> | undefined;
@@ -290,7 +299,7 @@ export class SshCluster implements Cluster {
 
   /** A path of this package becomes the same path under the node's uploaded copy. */
   private rewrite(node: string, word: string): string {
-    if (!this.uploads) return word;
+    if (!this.uploaded.has(node)) return word;
     const dir = `${this.node(node).dir}/pkg`;
     return word.split(packageRoot + '/').join(dir + '/');
   }
@@ -392,6 +401,28 @@ export class SshCluster implements Cluster {
   netExec(node: string, cmd: readonly string[]): Promise<ExecResult> {
     const words = cmd[0] === 'iptables' ? cmd.map((w) => (CHAIN_ARG.test(w) ? runChain(w, this.runId) : w)) : cmd;
     return this.sh(node, words.map(shq).join(' '));
+  }
+
+  /** Starts a helper (the latency proxy) on the node's host, detached like the node, until stopped or teardown. */
+  async spawnNet(node: string, cmd: readonly string[]): Promise<HelperProcess> {
+    const s = this.node(node);
+    if (!this.uploaded.has(node) && cmd.some((w) => w.includes(packageRoot + '/'))) {
+      await this.upload(node, `D=${shq(s.dir)}\nmkdir -p "$D/pkg" && tar -C "$D/pkg" -xzf -`);
+    }
+    const words = cmd.map((w) => shq(this.rewrite(node, w)));
+    const script = [
+      `D=${shq(s.dir)}`,
+      'mkdir -p "$D/helpers" || exit 4',
+      `setsid ${words.join(' ')} >>"$D/node.log" 2>&1 </dev/null &`,
+      ': > "$D/helpers/$!"',
+      'echo $!',
+    ].join('\n');
+    const pid = Number((await this.mustSh(node, script, `starting ${cmd[0] ?? ''}`)).trim());
+    return {
+      stop: async () => {
+        await this.sh(node, `kill -s TERM -- -${pid} 2>/dev/null; rm -f ${shq(`${s.dir}/helpers/${pid}`)}`, { timeoutMs: 10_000 });
+      },
+    };
   }
 
   private async writeClock(node: string, offsetSeconds: number): Promise<void> {

@@ -94,8 +94,7 @@ export const sshSudo = defineOption({ key: 'sshSudo', flag: 'sudo', type: flag()
 const ssh: Backend = {
   name: 'ssh',
   options: [sshHosts, sshHostsFile, sshKey, sshKnownHosts, sshSudo],
-  // The latency proxy is not started on hosts yet.
-  spawnsHelpers: false,
+  spawnsHelpers: true,
   async require() {
     const have = await run(['sh', '-c', 'command -v ssh']).catch(() => undefined);
     if (have?.exitCode !== 0) throw new FaultlineError('--backend ssh needs OpenSSH\'s client here: apt-get install -y openssh-client');

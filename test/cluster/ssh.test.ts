@@ -19,6 +19,7 @@ import { parseHosts } from '../../src/cluster/ssh-hosts.js';
 import type { TestRuntime } from '../../src/cluster/test-runtime.js';
 import type { TestOptions } from '../../src/core/test.js';
 import { completeGrudge } from '../../src/nemesis/grudge.js';
+import { latency, PROXY_PORT } from '../../src/nemesis/latency.js';
 import { partition } from '../../src/nemesis/partition.js';
 import { kvSystem } from '../../src/systems/kv/system.js';
 import { buildNetnsSshHosts, SSHD, type NetnsSshHosts } from '../../src/testing/netns-ssh-hosts.js';
@@ -108,6 +109,17 @@ describe('ssh backend', () => {
       await nemesis.invoke(test, { f: 'stop-partition', value: null });
       expect(rulesOf(h1.ns)).not.toContain(`-s ${cluster.ip('n2')}/32 -j DROP`);
       expect((await call('n2', '/write', { key: 'a', value: 3 })).status).toBe(200);
+
+      // Latency: the proxy runs on the host (a helper), peers' traffic is redirected into it.
+      const slow = latency.nemesis({ port: cluster.address('n2').port });
+      await slow.setup(test);
+      const h2 = hosts.hosts[1]!;
+      await slow.invoke(test, { f: 'start-latency', value: { nodes: ['n2'], delayMs: 50, jitterMs: 0, resetProbability: 0 } });
+      expect(strays(h2.ns).join('\n')).toContain(`${remoteRunDir(runId, 'n2')}/pkg/dist/src/nemesis/latency-proxy.js`);
+      expect(rulesOf(h2.ns)).toContain(`-A FAULTLINE-LAT-${runId} -s ${cluster.ip('n1')}/32 -p tcp -m tcp --dport 8000 -j REDIRECT --to-ports ${PROXY_PORT}`);
+      expect((await call('n2', '/write', { key: 'a', value: 4 })).status).toBe(200);
+      await slow.teardown(test);
+      expect(strays(h2.ns).join('\n')).not.toContain('latency-proxy');
 
       // Kill and restart: data kept, same address.
       await cluster.kill('n2');
