@@ -37,9 +37,9 @@
 import { spawn } from 'node:child_process';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { FaultlineError } from '../core/errors.js';
 import { packageRoot } from '../core/paths.js';
@@ -133,6 +133,12 @@ export class SshCluster implements Cluster {
   private uploads = false;
   /** Nodes whose host has the package's copy (for helpers such as the latency proxy). */
   private readonly uploaded = new Set<string>();
+  /**
+   * The directory a launch runs in (a workload file's service directory), copied to
+   * "$D/svc" on each host and its paths rewritten there; none for the built-in services.
+   */
+  private serviceDir: string | undefined;
+  private readonly svcUploaded = new Set<string>();
   readonly setClock?: (node: string, offsetSeconds: number) => Promise<void>;
 
   constructor(private readonly opts: SshClusterOptions) {
@@ -207,6 +213,8 @@ export class SshCluster implements Cluster {
     const ips = new Map(this.nodes.map((n) => [n, this.ip(n)] as const));
     const launches = new Map(this.nodes.map((n) => [n, this.launchOf(n, ips)] as const));
     this.uploads = [...launches.values()].some((l) => mentionsPackage(l));
+    const cwd = launches.get(this.nodes[0]!)!.cwd;
+    if (cwd !== undefined && isAbsolute(cwd) && existsSync(cwd) && statSync(cwd).isDirectory() && !cwd.startsWith(join(packageRoot, 'dist'))) this.serviceDir = cwd.replace(/\/+$/, '');
     const t1 = Date.now();
     await Promise.all(this.nodes.map((n) => this.prepareHost(n, launches.get(n)!)));
     this.checkStopping();
@@ -270,20 +278,28 @@ export class SshCluster implements Cluster {
   private async prepareHost(node: string, launch: NodeLaunch): Promise<void> {
     const s = this.node(node);
     s.touched = true;
-    const program = this.uploads ? launch.command.split(packageRoot + '/').join(`${s.dir}/pkg/`) : launch.command;
     const clock = this.opts.fakeTime ? `printf '+0\\n' > "$D/clock"; [ -e ${shq(fakeTimeEnv('').LD_PRELOAD!)} ] || { echo "no ${fakeTimeEnv('').LD_PRELOAD} (apt-get install -y libfaketime)" >&2; exit 5; }` : ':';
-    const script = [
-      `D=${shq(s.dir)}`,
-      'mkdir -p "$D/data" || exit 4',
-      this.uploads ? `mkdir -p "$D/pkg" && tar -C "$D/pkg" -xzf - || exit 4` : ':',
-      clock,
-      program.includes('/') ? `[ -x ${shq(program)} ] || { echo "no program ${program} on the host (install it there at that path)" >&2; exit 5; }` : `command -v ${shq(program)} >/dev/null || { echo "no ${program} on the host's PATH" >&2; exit 5; }`,
-    ].join('\n');
-    if (!this.uploads) {
-      await this.mustSh(node, script, 'preparing the run directory');
-      return;
+    const first = [`D=${shq(s.dir)}`, 'mkdir -p "$D/data" || exit 4', clock].join('\n');
+    await this.mustSh(node, first, 'preparing the run directory');
+    if (this.uploads) await this.upload(node, `D=${shq(s.dir)}\nmkdir -p "$D/pkg" && tar -C "$D/pkg" -xzf -`);
+    if (this.serviceDir !== undefined) {
+      const r = await execa('ssh', [...this.sshArgs(node, ['-o', 'ControlMaster=no']), '--', this.remote(`D=${shq(s.dir)}\nmkdir -p "$D/svc" && tar -C "$D/svc" -xzf -`)], { reject: false, timeout: 120_000, input: await this.serviceTarball(this.serviceDir) });
+      if (r.exitCode !== 0) throw new FaultlineError(`ssh ${this.where(node)}: uploading ${this.serviceDir} failed (exit ${r.exitCode}): ${firstLine(String(r.stderr)) || 'no message'}`);
+      this.svcUploaded.add(node);
     }
-    await this.upload(node, script);
+    const program = this.rewrite(node, launch.command);
+    const check = program.includes('/')
+      ? `[ -x ${shq(program)} ] || { echo "no program ${program} on the host (install it there at that path)" >&2; exit 5; }`
+      : `command -v ${shq(program)} >/dev/null || { echo "no ${program} on the host's PATH (install it there)" >&2; exit 5; }`;
+    await this.mustSh(node, `cd ${shq(launch.cwd !== undefined ? this.rewrite(node, launch.cwd) : `${s.dir}/data`)} && ${check}`, `checking for ${launch.command}`);
+  }
+
+  private serviceTar: Promise<Uint8Array> | undefined;
+
+  /** The service's own directory (a workload file's `cwd`), gzipped; made once per cluster. */
+  private serviceTarball(dir: string): Promise<Uint8Array> {
+    this.serviceTar ??= execa('tar', ['-C', dir, '-I', 'gzip -1', '-cf', '-', '.'], { stdin: 'ignore', encoding: 'buffer', stripFinalNewline: false }).then((r) => r.stdout);
+    return this.serviceTar;
   }
 
   /** Runs `script` (which unpacks its stdin into "$D/pkg") with the package's tarball as input. */
@@ -304,9 +320,13 @@ export class SshCluster implements Cluster {
 
   /** A path of this package becomes the same path under the node's uploaded copy. */
   private rewrite(node: string, word: string): string {
-    if (!this.uploaded.has(node)) return word;
-    const dir = `${this.node(node).dir}/pkg`;
-    return word.split(packageRoot + '/').join(dir + '/');
+    const d = this.node(node).dir;
+    // The service directory first: it may lie inside this package (the examples).
+    if (this.serviceDir !== undefined && this.svcUploaded.has(node)) {
+      word = word === this.serviceDir ? `${d}/svc` : word.split(this.serviceDir + '/').join(`${d}/svc/`);
+    }
+    if (this.uploaded.has(node)) word = word.split(packageRoot + '/').join(`${d}/pkg/`);
+    return word;
   }
 
   async start(node: string): Promise<void> {
@@ -337,7 +357,7 @@ export class SshCluster implements Cluster {
     });
     s.watcher = watcher;
     s.watched = watcher.then(() => undefined, () => undefined);
-    this.opts.log?.(`started ${node} (pid ${pid}) on ${s.host.host} at ${s.ip}`);
+    this.opts.log?.(`started ${node} (pid ${pid}) on ${s.host.host} at ${s.ip}, in ${cwd}`);
     await this.waitReady(node);
   }
 

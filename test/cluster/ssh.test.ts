@@ -168,6 +168,34 @@ describe('ssh backend', () => {
     expectNothingLeft(test.runId);
   });
 
+  it('etcd through --backend ssh: linearizable, as on the local backend', async () => {
+    const r = await cli([
+      'run', 'etcd', '--seed', '3', '--backend', 'ssh', '--hosts', hosts.hostsArg, '--ssh-key', hosts.key, '--known-hosts', hosts.knownHosts,
+      '--nemesis', 'partition,kill', '--time-limit', '10', '--nemesis-interval', '1.5', '--recovery-time', '2', '--quiet', '--out', out,
+    ]);
+    expect(r.stderr).toMatch(/VALID/);
+    expect(r.code, r.stderr).toBe(0);
+    expectNothingLeft(JSON.parse(readFileSync(join(resolve(repoRoot, runDirOf(r.stderr)), 'test.json'), 'utf8')).runId);
+  });
+
+  it('a workload file\'s service (examples/python-kv) runs from its directory uploaded to the host, with the local verdicts', async () => {
+    const run = (variant: string) =>
+      cli([
+        'run', '--config', 'examples/python-kv/faultline.config.ts', '--variant', variant, '--seed', '2', '--nodes', '1',
+        '--backend', 'ssh', '--hosts', hosts.hostsArg, '--ssh-key', hosts.key, '--known-hosts', hosts.knownHosts,
+        '--nemesis', 'kill', '--time-limit', '8', '--nemesis-interval', '1', '--quiet', '--out', out,
+      ]);
+    const durable = await run('durable');
+    expect(durable.code, durable.stderr).toBe(0);
+    const dir = resolve(repoRoot, runDirOf(durable.stderr));
+    const runId = JSON.parse(readFileSync(join(dir, 'test.json'), 'utf8')).runId;
+    expect(readFileSync(join(dir, 'faultline.log'), 'utf8')).toContain(`in ${remoteRunDir(runId, 'n1')}/svc`);
+    expectNothingLeft(runId);
+    const memory = await run('memory');
+    expect(memory.stderr).toMatch(/INVALID/);
+    expect(memory.code, memory.stderr).toBe(1);
+  });
+
   it('after a harness killed outright, clean --hosts removes what its run left on the hosts, and only that', async () => {
     const { child, done } = startCli([
       'run', 'register', '--seed', '7', '--backend', 'ssh', '--hosts', hosts.hostsArg, '--ssh-key', hosts.key, '--known-hosts', hosts.knownHosts,
