@@ -19,7 +19,10 @@
  *              launch's paths rewritten to it. Programs outside the package (node itself,
  *              etcd, java) must be installed on the host at the path this machine uses;
  *              that is checked before anything starts.
+ *   svc/       a workload file's service directory (the launch's cwd), uploaded the same
+ *              way; the command runs there
  *   data/      the node's data directory (kept across kill and start)
+ *   helpers/   one empty file per helper process (the latency proxy), named by its pid
  *   node.log   stdout and stderr, copied to `nodes/<node>.log` here at teardown
  *   pid        the pid of the node, which leads a session and process group of its own
  *              (started with setsid, stdin from /dev/null), so kill -9 / SIGSTOP / SIGCONT

@@ -2,7 +2,9 @@
  * The SSH backend for real: three "hosts" built as network namespaces of this machine, each
  * running Debian's sshd with a host key of its own and a generated client key authorized
  * (src/testing/netns-ssh-hosts.ts). Nodes are started, faulted and removed over ssh; the
- * register workload runs through `--backend ssh` and gets the local backend's verdict; a
+ * register and etcd workloads and a workload file (examples/python-kv) run through
+ * `--backend ssh` and get the local backend's verdicts; `clean --hosts` removes what a
+ * killed harness left; a
  * wrong key, an unreachable host and a host key mismatch are one line and exit 3. Needs
  * root and /usr/sbin/sshd (openssh-server; .ci/run installs it).
  */
