@@ -264,7 +264,9 @@ export class SshCluster implements Cluster {
     if (this.opts.sudo) {
       const r2 = await this.sh(node, 'true', { timeoutMs: 10_000 });
       if (r2.exitCode !== 0) {
-        const why = `sudo -n does not work for ${s.host.user} (${firstLine(r2.stderr) || `exit ${r2.exitCode}`}); allow passwordless sudo for that user, or log in as root without --sudo`;
+        const why = /sudo: (command )?not found/.test(r2.stderr)
+          ? 'sudo is not installed there (apt-get install -y sudo), or log in as root without --sudo'
+          : `sudo -n does not work for ${s.host.user} (${firstLine(r2.stderr) || `exit ${r2.exitCode}`}); allow passwordless sudo for that user, or log in as root without --sudo`;
         s.unreachable = why;
         throw new FaultlineError(`ssh ${this.where(node)}: ${why}`);
       }

@@ -264,6 +264,16 @@ describe('ssh backend', () => {
     expectNothingLeft(runId!);
   });
 
+  // The hosts share this machine's programs: where sudo is installed, it works for root.
+  it.skipIf(existsSync('/usr/bin/sudo'))('--sudo where the hosts have no sudo is one line naming the host and the cause, exit 3', async () => {
+    const r = await cli(args(hosts.hostsArg, ['--ssh-key', hosts.key, '--sudo']));
+    expect(r.code, r.stderr).toBe(3);
+    const lines = r.stderr.trim().split('\n').filter((l) => !/^faultline: (register \(|output in )/.test(l));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/ssh n1 \(root@[\d.]+:22\): sudo is not installed there \(apt-get install -y sudo\), or log in as root without --sudo$/);
+    expectNothingLeft(runIdOf(r.stderr)!);
+  });
+
   it('a host key that differs from known_hosts is refused, exit 3', async () => {
     // Swap the first two hosts' keys: both are then "changed".
     const swapped = mkdtempSync(join(tmpdir(), 'fl-test-ssh-kh-'));
