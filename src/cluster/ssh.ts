@@ -214,6 +214,12 @@ export class SshCluster implements Cluster {
     if (failed) throw failed.reason;
     this.checkStopping();
     const ips = new Map(this.nodes.map((n) => [n, this.ip(n)] as const));
+    // Every node listens on the system's one port, and partitions filter by address.
+    const twin = this.nodes.find((n, i) => this.nodes.findIndex((m) => this.ip(m) === this.ip(n)) !== i);
+    if (twin !== undefined) {
+      const first = this.nodes.find((m) => this.ip(m) === this.ip(twin))!;
+      throw new FaultlineError(`--hosts: ${first} and ${twin} are both at ${this.ip(twin)}; give each node a host (an address) of its own`, 4);
+    }
     const launches = new Map(this.nodes.map((n) => [n, this.launchOf(n, ips)] as const));
     this.uploads = [...launches.values()].some((l) => mentionsPackage(l));
     const cwd = launches.get(this.nodes[0]!)!.cwd;

@@ -264,6 +264,14 @@ describe('ssh backend', () => {
     expectNothingLeft(runId!);
   });
 
+  it('two nodes on one address are refused before anything starts, exit 4', async () => {
+    const ip = hosts.hosts[0]!.ip;
+    const r = await cli(args(`n1=root@${ip},n2=root@${ip}:22`, ['--ssh-key', hosts.key]));
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr).toContain(`--hosts: n1 and n2 are both at ${ip}; give each node a host (an address) of its own`);
+    expectNothingLeft(runIdOf(r.stderr)!);
+  });
+
   // The hosts share this machine's programs: where sudo is installed, it works for root.
   it.skipIf(existsSync('/usr/bin/sudo'))('--sudo where the hosts have no sudo is one line naming the host and the cause, exit 3', async () => {
     const r = await cli(args(hosts.hostsArg, ['--ssh-key', hosts.key, '--sudo']));
