@@ -5,7 +5,7 @@
  * with the same script teardown uses. Runs whose harness is still alive on this machine are
  * left alone. Nothing else on the hosts is touched.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -60,6 +60,10 @@ export async function cleanSshHosts(hosts: readonly SshHost[], o: SshLogin, skip
       // This machine's side: the run's control-socket directory.
       const local = join(tmpdir(), names.tempDir(id));
       if (existsSync(local)) {
+        // Its master connections (they would end by themselves once idle for 30 s).
+        for (const f of readdirSync(local).filter((e) => e.endsWith('.ctl'))) {
+          await execa('ssh', ['-o', `ControlPath=${join(local, f)}`, '-O', 'exit', 'faultline-master'], { reject: false, stdin: 'ignore', timeout: 5000 });
+        }
         rmSync(local, { recursive: true, force: true });
         removed.push(`dir ${local}`);
       }

@@ -496,7 +496,8 @@ export class SshCluster implements Cluster {
         s.watcher = undefined;
         s.pid = undefined;
         s.touched = false;
-        if (!s.unreachable && existsSync(join(this.ctlDir, `${node}.ctl`))) {
+        // Also where sudo failed after the connection was made: its master is up.
+        if (existsSync(join(this.ctlDir, `${node}.ctl`))) {
           await execa('ssh', [...this.sshArgs(node, ['-O', 'exit'])], { reject: false, stdin: 'ignore', timeout: 5000 });
         }
       })())),

@@ -59,7 +59,7 @@ function rulesOf(ns: string): string {
 }
 
 /** Asserts a run left nothing on any host: no process, no chain, no run directory. */
-function expectNothingLeft(runId: string): void {
+async function expectNothingLeft(runId: string): Promise<void> {
   for (const h of hosts.hosts) {
     expect(strays(h.ns), `processes left in ${h.ns}`).toEqual([]);
     expect(rulesOf(h.ns)).not.toContain(runId);
@@ -68,6 +68,19 @@ function expectNothingLeft(runId: string): void {
   // The hosts share this machine's filesystem: their run directories are visible here.
   expect(readdirSync('/tmp').filter((e) => e.startsWith(`faultline-${runId}-`))).toEqual([]);
   expect(existsSync(join(tmpdir(), `fl-${runId}`))).toBe(false);
+  // No ssh of the run left here either (master connections, sessions): a session whose
+  // remote command just ended may take a moment to exit.
+  const until = Date.now() + 5000;
+  while (sshOf(runId) !== '' && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  expect(sshOf(runId)).toBe('');
+}
+
+function sshOf(runId: string): string {
+  try {
+    return execFileSync('pgrep', ['-af', `ControlPath=${join(tmpdir(), `fl-${runId}`)}/`], { encoding: 'utf8' });
+  } catch {
+    return ''; // pgrep exits 1 when nothing matches
+  }
 }
 
 describe('ssh backend', () => {
@@ -141,7 +154,7 @@ describe('ssh backend', () => {
     } finally {
       await cluster.teardown();
     }
-    expectNothingLeft(runId);
+    await expectNothingLeft(runId);
     // Logs were fetched from the hosts.
     expect(readFileSync(join(logDir, 'n1.log'), 'utf8').length).toBeGreaterThan(0);
     rmSync(logDir, { recursive: true, force: true });
@@ -167,7 +180,7 @@ describe('ssh backend', () => {
     expect(history.some((o) => o.process === 'nemesis' && o.f === 'start-partition' && o.type === 'ok')).toBe(true);
     expect(history.some((o) => o.process === 'nemesis' && o.f === 'kill' && o.type === 'ok')).toBe(true);
     expect(readdirSync(join(dir, 'nodes')).sort()).toEqual(['n1.log', 'n2.log', 'n3.log']);
-    expectNothingLeft(test.runId);
+    await expectNothingLeft(test.runId);
   });
 
   it('etcd through --backend ssh: linearizable, as on the local backend', async () => {
@@ -177,7 +190,7 @@ describe('ssh backend', () => {
     ]);
     expect(r.stderr).toMatch(/VALID/);
     expect(r.code, r.stderr).toBe(0);
-    expectNothingLeft(JSON.parse(readFileSync(join(resolve(repoRoot, runDirOf(r.stderr)), 'test.json'), 'utf8')).runId);
+    await expectNothingLeft(JSON.parse(readFileSync(join(resolve(repoRoot, runDirOf(r.stderr)), 'test.json'), 'utf8')).runId);
   });
 
   it('a workload file\'s service (examples/python-kv) runs from its directory uploaded to the host, with the local verdicts', async () => {
@@ -192,7 +205,7 @@ describe('ssh backend', () => {
     const dir = resolve(repoRoot, runDirOf(durable.stderr));
     const runId = JSON.parse(readFileSync(join(dir, 'test.json'), 'utf8')).runId;
     expect(readFileSync(join(dir, 'faultline.log'), 'utf8')).toContain(`in ${remoteRunDir(runId, 'n1')}/svc`);
-    expectNothingLeft(runId);
+    await expectNothingLeft(runId);
     const memory = await run('memory');
     expect(memory.stderr).toMatch(/INVALID/);
     expect(memory.code, memory.stderr).toBe(1);
@@ -230,7 +243,7 @@ describe('ssh backend', () => {
       // The processes may take a moment to be reaped after SIGKILL.
       const until = Date.now() + 10_000;
       while (Date.now() < until && hosts.hosts.some((h) => strays(h.ns).length > 0)) await new Promise((r) => setTimeout(r, 100));
-      expectNothingLeft(runId!);
+      await expectNothingLeft(runId!);
       expect(rulesOf(h1.ns)).toContain('-N HOSTS-OWN');
       // Twice is harmless.
       expect((await cli(['clean', '--hosts', hosts.hostsArg, '--ssh-key', hosts.key, '--known-hosts', hosts.knownHosts])).stderr).toContain('nothing to clean on the hosts');
@@ -261,7 +274,7 @@ describe('ssh backend', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     const runId = runIdOf(r.stderr);
     expect(runId).toBeDefined();
-    expectNothingLeft(runId!);
+    await expectNothingLeft(runId!);
   });
 
   it('two nodes on one address are refused before anything starts, exit 4', async () => {
@@ -269,7 +282,7 @@ describe('ssh backend', () => {
     const r = await cli(args(`n1=root@${ip},n2=root@${ip}:22`, ['--ssh-key', hosts.key]));
     expect(r.code, r.stderr).toBe(4);
     expect(r.stderr).toContain(`--hosts: n1 and n2 are both at ${ip}; give each node a host (an address) of its own`);
-    expectNothingLeft(runIdOf(r.stderr)!);
+    await expectNothingLeft(runIdOf(r.stderr)!);
   });
 
   // The hosts share this machine's programs: where sudo is installed, it works for root.
@@ -279,7 +292,7 @@ describe('ssh backend', () => {
     const lines = r.stderr.trim().split('\n').filter((l) => !/^faultline: (register \(|output in )/.test(l));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/ssh n1 \(root@[\d.]+:22\): sudo is not installed there \(apt-get install -y sudo\), or log in as root without --sudo$/);
-    expectNothingLeft(runIdOf(r.stderr)!);
+    await expectNothingLeft(runIdOf(r.stderr)!);
   });
 
   it('a host key that differs from known_hosts is refused, exit 3', async () => {
