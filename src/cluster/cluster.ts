@@ -5,7 +5,7 @@
  */
 
 /** How to start one node of a system under test, independent of the backend. */
-interface NodeLaunch {
+export interface NodeLaunch {
   /** Program and arguments; the program runs inside the node's network namespace. */
   command: string;
   args: string[];
@@ -64,7 +64,7 @@ export interface ExecResult {
 }
 
 export interface Cluster {
-  readonly backend: 'local' | 'docker';
+  readonly backend: 'local' | 'docker' | 'ssh';
   readonly runId: string;
   readonly nodes: readonly string[];
   /** Creates the network and starts every node; resolves when all are ready. */

@@ -18,7 +18,7 @@ import { pickTargets, resolveTargets, type PrimaryResolver } from './targets.js'
 
 const LATENCY_CHAIN = 'FAULTLINE-LAT';
 /** Where the proxy listens inside a node's namespace. */
-const PROXY_PORT = 24000;
+export const PROXY_PORT = 24000;
 const START = 'start-latency';
 const STOP = 'stop-latency';
 
