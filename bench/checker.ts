@@ -8,14 +8,15 @@
  * Each history is parsed before its clock starts: timings are the check alone (best of
  * --repeat runs). kv files are checked with every key decided (a full report). "search"
  * is the peak memory of one partition's search (memo + interned states); the c50 files
- * are also run alone in a fresh process, for their own peak RSS.
+ * are also run alone in a fresh process, for their own peak RSS. Last, how far past its
+ * time budget the checker answers on keys it cannot decide in time.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { casRegister, checkLinearizable, kv, type Model } from '../src/checkers/linearizability/index.js';
+import { casRegister, checkLinearizable, kv, multiRegister, type Model } from '../src/checkers/linearizability/index.js';
 import { parseEtcdLog, parseKvEdn } from '../src/checkers/linearizability/parse-porcupine.js';
 import type { Op } from '../src/core/op.js';
 import { runPorcupine, type PorcupineTimes } from './porcupine.js';
@@ -157,8 +158,44 @@ async function main(): Promise<void> {
   group('kv/c50-ok', (f) => f === 'kv/c50-ok.txt');
   group('kv/c50-bad (full)', (f) => f === 'kv/c50-bad.txt');
   group('kv', (f) => f.startsWith('kv/'));
+  for (const line of await deadlines()) console.log(line);
   console.log(`peak RSS of this process: ${mb(process.resourceUsage().maxRSS * 1024)}; heap used now: ${mb(process.memoryUsage().heapUsed)}`);
   console.log(`porcupine: ${typeof porcupine === 'string' ? porcupine : porcupine.note}`);
+}
+
+/**
+ * Keys that cannot be decided in time: per key `writes` concurrent writes of distinct
+ * values, then a cas from a value never written (2^writes * writes configurations).
+ */
+function hardKeys(keys: readonly string[], writes: number): Op[] {
+  const ops: Op[] = [];
+  const add = (o: Omit<Op, 'index' | 'time'>): void => {
+    ops.push({ ...o, index: ops.length, time: ops.length });
+  };
+  keys.forEach((key, k) => {
+    for (let p = 0; p < writes; p++) add({ type: 'invoke', process: k * 100 + p, f: 'write', value: [key, p] });
+    for (let p = 0; p < writes; p++) add({ type: 'ok', process: k * 100 + p, f: 'write', value: [key, p] });
+    const cas = [key, ['never written', 0]];
+    add({ type: 'invoke', process: k * 100 + 99, f: 'cas', value: cas });
+    add({ type: 'ok', process: k * 100 + 99, f: 'cas', value: cas });
+  });
+  return ops;
+}
+
+/** How long past its time budget the checker answers (the unit tests check only that it gives up). */
+async function deadlines(): Promise<string[]> {
+  const out: string[] = [];
+  for (const c of [
+    { name: 'one hard key, in this thread', keys: ['a'], writes: 18, budgetMs: 400, workers: false },
+    { name: 'three hard keys, worker threads', keys: ['a', 'b', 'c'], writes: 22, budgetMs: 500, workers: true },
+  ]) {
+    const t0 = performance.now();
+    const r = await checkLinearizable(hardKeys(c.keys, c.writes), multiRegister, { timeoutMs: c.budgetMs, full: true, workers: c.workers });
+    const ms = performance.now() - t0;
+    const reasons = r.partitions.map((p) => p.reason ?? String(p.valid)).join(', ');
+    out.push(`deadline (${c.name}): budget ${c.budgetMs} ms, answered after ${ms.toFixed(0)} ms (${(ms - c.budgetMs).toFixed(0)} ms over); ${reasons}`);
+  }
+  return out;
 }
 
 await main();

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FaultlineError, UsageError } from './core/errors.js';
 import { oneLine, terminalStream } from './core/terminal-text.js';
+import { ignoreClosedOutput } from './core/closed-output.js';
 import { parseCli } from './core/cli-args.js';
 import { CONSISTENCY_MODELS } from './checkers/txn/consistency-models.js';
 import { checkRun } from './run/check.js';
@@ -20,6 +21,8 @@ import { loadWorkloadFile } from './config/load.js';
 import { writeConfigTemplate } from './config/init.js';
 import { replayRun } from './api/replay.js';
 import { cleanDocker } from './cluster/clean-docker.js';
+import { cleanSshHosts } from './cluster/clean-ssh.js';
+import { hostsOf } from './cluster/ssh-hosts.js';
 import { imagesCommand } from './cluster/images/command.js';
 import { serveCommand } from './report/serve-command.js';
 import { needsUserNamespace, reexecInUserNamespace, requireNamespaces } from './cluster/privileges.js';
@@ -42,6 +45,9 @@ commands:
                              transactions for isolation anomalies instead, against
                              --consistency-model (${CONSISTENCY_MODELS.join(', ')}) [serializable]
   clean                      remove namespaces, processes, temp dirs and containers left by killed runs
+  clean --hosts <list> [--hosts-file f] [--ssh-key f] [--known-hosts f] [--sudo]
+                             remove what killed --backend ssh runs left on those hosts (processes,
+                             run directories, iptables chains, by run id); nothing else
   images [name…]             build the Docker backend's images (node, etcd, nettools; no registry, cached by hash)
   images --config <file>     build a workload file's own image (service.docker)
   serve [--port N] [dir]     browse runs and their HTML reports on http://127.0.0.1:N/ [7070, reports]
@@ -50,6 +56,8 @@ commands:
 exit codes: 0 valid, 1 invalid, 2 unknown, 3 harness error, 4 bad input, 130 interrupted`;
 
 export async function main(argv: string[]): Promise<number> {
+  // `faultline run … | head -1`: a reader that goes away must not stop the run.
+  ignoreClosedOutput();
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -137,6 +145,20 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'clean': {
+        if (rest.length > 0) {
+          // `clean --hosts …`: only what SSH-backend runs left on those hosts.
+          const { values } = parseCli({
+            args: rest,
+            strict: true,
+            options: { hosts: { type: 'string' }, 'hosts-file': { type: 'string' }, 'ssh-key': { type: 'string' }, 'known-hosts': { type: 'string' }, sudo: { type: 'boolean' } },
+          });
+          const hosts = hostsOf({ sshHosts: values.hosts, sshHostsFile: values['hosts-file'] });
+          const live: string[] = [];
+          const removed = await cleanSshHosts(hosts, { key: values['ssh-key'], knownHosts: values['known-hosts'], sudo: values.sudo }, live);
+          process.stderr.write(removed.length ? removed.map((r) => `removed ${r}`).join('\n') + '\n' : 'faultline: nothing to clean on the hosts\n');
+          for (const id of new Set(live)) process.stderr.write(`faultline: left run ${id} alone: its harness is still running\n`);
+          return 0;
+        }
         // Only what runs recorded as their own (or Docker objects with Faultline's labels)
         // goes, and only once the owning harness is provably dead; see README "Cleaning up".
         const live: string[] = [];

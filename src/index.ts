@@ -31,7 +31,7 @@ export type { ScheduledFault, TestOptions } from './core/test.js';
 export type { TestRuntime } from './cluster/test-runtime.js';
 export type { Cluster, SystemSpec } from './cluster/cluster.js';
 export { runTest, type RunTestOptions, type TestResult } from './api/run.js';
-export { replayRun, type ReplaySummary } from './api/replay.js';
+export { replayRun, type ReplayOptions, type ReplaySummary } from './api/replay.js';
 export { faultSchedule, faultList, toSchedule, describeSchedule, opMix, SCHEDULE_KINDS, type Fault, type FaultScheduleOptions } from './testing/arbitraries.js';
 export { workloadNames as workloads } from './run/workloads.js';
 export * as options from './run/options/spec.js';

@@ -35,7 +35,11 @@ describe('cli errors', () => {
     [['--rate', '-1'], /Option '--rate' argument is ambiguous/],
     [['--variant', 'sloppy'], /--variant for register must be one of careful\|naive, got "sloppy"/],
     [['--nemesis', 'partition,meteor'], /--nemesis: unknown fault "meteor"/],
-    [['--backend', 'vm'], /--backend must be one of local, docker, got "vm"/],
+    [['--backend', 'vm'], /--backend must be one of local, docker, ssh, got "vm"/],
+    [['--hosts', 'n1=root@10.0.0.1'], /--hosts applies to --backend ssh only, not local/],
+    [['--backend', 'ssh'], /--backend ssh needs its hosts: --hosts n1=root@10.0.0.11,n2=… or --hosts-file FILE/],
+    [['--backend', 'ssh', '--hosts', 'n1=root@'], /--hosts: "n1=root@" is not \[nX=\]\[user@\]host\[:port\]/],
+    [['--backend', 'ssh', '--hosts-file', '/nonexistent/hosts'], /--hosts-file \/nonexistent\/hosts: cannot read it \(ENOENT\)/],
     [['--time-limit'], /--time-limit/],
   ])('rejects bad option %j', async (args, pattern) => {
     const r = await cli(['run', 'register', ...args]);

@@ -14,7 +14,7 @@
  *
  * Without a final read from every participant atomicity cannot be judged: `unknown`.
  */
-import { pairOps } from '../core/history-reader.js';
+import { clientPairs } from '../core/history-reader.js';
 import type { CompletedOp, Op } from '../core/op.js';
 import { isTransfer, ownerOf, splitTransfer, totalOf, type BankLayout, type Transfer } from '../domain/bank.js';
 import type { Checker, CheckResult, Validity } from './checker.js';
@@ -44,7 +44,7 @@ function balancesOf(x: unknown): Record<string, number> | undefined {
 const sum = (b: Record<string, number>) => Object.values(b).reduce((a, x) => a + x, 0);
 
 export function checkBank(history: readonly Op[], layout: BankLayout): CheckResult {
-  const pairs = pairOps(history).filter((p) => typeof p.process === 'number');
+  const pairs = clientPairs(history);
   const total = totalOf(layout);
   const v: Violation[] = [];
 

@@ -38,7 +38,7 @@ export interface Checker {
  * Runs one checker so that its failure stays its own (Jepsen's check-safe): a checker that
  * throws is `unknown` with the error, and the checkers beside it keep their results.
  */
-export async function checkSafely(checker: Checker, history: readonly Op[], ctx: CheckContext): Promise<CheckResult> {
+async function checkSafely(checker: Checker, history: readonly Op[], ctx: CheckContext): Promise<CheckResult> {
   try {
     return await checker.check(history, ctx);
   } catch (e) {

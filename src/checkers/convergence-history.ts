@@ -3,12 +3,12 @@
  * history alike: client ops paired with their completions, the node each op really went to
  * (a roaming session names it in the op's value), and where the final phase begins.
  */
-import { pairOps } from '../core/history-reader.js';
+import { clientPairs } from '../core/history-reader.js';
 import type { CompletedOp, Op } from '../core/op.js';
 
 /** Client ops (no nemesis), invocation order. */
 export function clientOps(history: readonly Op[]): CompletedOp[] {
-  return pairOps(history).filter((o) => typeof o.process === 'number');
+  return clientPairs(history);
 }
 
 /** The node an op was sent to: the value's `node` when it names one, else the worker's. */

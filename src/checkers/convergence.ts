@@ -13,7 +13,7 @@ import { clientOps, finalPhaseStart, nodeOf, nodesSeen, nsToS } from './converge
 import { finalCounterValues, counterValue } from './counter.js';
 import { addedElement, readElements } from './set.js';
 
-export interface ConvergenceModel {
+interface ConvergenceModel {
   /** The replica state an ok read shows, as a canonical JSON-able value; undefined if not a read. */
   state(op: CompletedOp): unknown;
   /** Acknowledged writes the state does not reflect, in words (empty: it reflects them all). */
@@ -22,7 +22,7 @@ export interface ConvergenceModel {
   diff(a: unknown, b: unknown): string;
 }
 
-export interface ConvergenceOptions {
+interface ConvergenceOptions {
   /** Replicas must reach the common state within this many seconds of the heal. */
   settleSeconds?: number;
 }

@@ -18,7 +18,7 @@ import { clientOps, finalPhaseStart, finalReads, nodesSeen, opRef } from './conv
 /** Beyond this many distinct subset sums of in-doubt adds, fall back to a range. */
 const MAX_SUMS = 100_000;
 
-export function deltaOf(op: CompletedOp): number | undefined {
+function deltaOf(op: CompletedOp): number | undefined {
   const v = op.value;
   if (typeof v === 'number') return v;
   if (typeof v === 'object' && v !== null && typeof (v as { delta?: unknown }).delta === 'number') return (v as { delta: number }).delta;
@@ -58,7 +58,7 @@ export function finalCounterValues(ops: readonly CompletedOp[]): { acked: number
   return { acked, inDoubt, allows: (v) => (sums ? sums.has(v - acked) : v - acked >= lo && v - acked <= hi) };
 }
 
-export interface CounterOptions {
+interface CounterOptions {
   /**
    * Judge reads by linearizable bounds: a read below the adds acknowledged before it began,
    * or above those plus the ones in flight, is invalid rather than merely stale.

@@ -2,11 +2,11 @@
  * Latency and throughput statistics. Never invalid: it describes the run so a verdict
  * can be read against what the system was doing (e.g. all ops failing during a fault).
  */
-import { pairOps } from '../core/history-reader.js';
+import { clientPairs } from '../core/history-reader.js';
 import type { Op } from '../core/op.js';
 import type { Checker, CheckResult } from './checker.js';
 
-export interface LatencyStats {
+interface LatencyStats {
   count: number;
   ok: number;
   fail: number;
@@ -23,8 +23,8 @@ function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-export function perfStats(history: readonly Op[]): CheckResult {
-  const pairs = pairOps(history).filter((p) => typeof p.process === 'number');
+function perfStats(history: readonly Op[]): CheckResult {
+  const pairs = clientPairs(history);
   const byF = new Map<string, { lat: number[]; ok: number; fail: number; info: number }>();
   for (const p of pairs) {
     const s = byF.get(p.f) ?? { lat: [], ok: 0, fail: 0, info: 0 };

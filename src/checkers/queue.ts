@@ -47,7 +47,7 @@ type Element = string | number;
 const keyOf = (e: Element): string => (typeof e === 'number' ? `n${e}` : `s${e}`);
 
 /** One element received: by which op, where in it (a drain's list position), redelivered or not. */
-export interface Receipt {
+interface Receipt {
   element: Element;
   op: CompletedOp;
   position: number;
@@ -62,7 +62,7 @@ function isElement(x: unknown): x is Element {
 }
 
 /** A received element as recorded: plain, or `{value, redelivered}`. */
-export function receivedElement(x: unknown): { element: Element; redelivered: boolean } | undefined {
+function receivedElement(x: unknown): { element: Element; redelivered: boolean } | undefined {
   if (isElement(x)) return { element: x, redelivered: false };
   if (typeof x === 'object' && x !== null && isElement((x as { value?: unknown }).value)) {
     return { element: (x as { value: Element }).value, redelivered: (x as { redelivered?: unknown }).redelivered === true };
@@ -71,7 +71,7 @@ export function receivedElement(x: unknown): { element: Element; redelivered: bo
 }
 
 /** Enqueues by element (the first op that tried each element). */
-export function enqueuesOf(ops: readonly CompletedOp[]): Map<string, CompletedOp> {
+function enqueuesOf(ops: readonly CompletedOp[]): Map<string, CompletedOp> {
   const out = new Map<string, CompletedOp>();
   for (const op of ops) {
     if (op.f !== 'enqueue' || !isElement(op.value)) continue;
@@ -84,7 +84,7 @@ export function enqueuesOf(ops: readonly CompletedOp[]): Map<string, CompletedOp
 }
 
 /** Every element received by an ok dequeue or drain, in history order. */
-export function receiptsOf(ops: readonly CompletedOp[]): Receipt[] {
+function receiptsOf(ops: readonly CompletedOp[]): Receipt[] {
   const out: Receipt[] = [];
   for (const op of ops) {
     if (op.type !== 'ok') continue;
@@ -108,7 +108,7 @@ function byElement(receipts: readonly Receipt[]): Map<string, Receipt[]> {
   return m;
 }
 
-export interface Lost {
+interface Lost {
   kind: 'lost';
   value: Element;
   message: string;
@@ -116,7 +116,7 @@ export interface Lost {
 }
 
 /** Acknowledged enqueues whose value nobody received. */
-export function lostElements(enqueues: ReadonlyMap<string, CompletedOp>, received: ReadonlyMap<string, Receipt[]>): Lost[] {
+function lostElements(enqueues: ReadonlyMap<string, CompletedOp>, received: ReadonlyMap<string, Receipt[]>): Lost[] {
   const out: Lost[] = [];
   for (const [k, op] of enqueues) {
     if (op.type !== 'ok' || received.has(k)) continue;
@@ -126,7 +126,7 @@ export function lostElements(enqueues: ReadonlyMap<string, CompletedOp>, receive
   return out;
 }
 
-export interface Unexpected {
+interface Unexpected {
   kind: 'unexpected';
   value: Element;
   enqueueFailed: boolean;
@@ -135,7 +135,7 @@ export interface Unexpected {
 }
 
 /** Received values that no enqueue tried, or whose enqueue definitely failed. */
-export function unexpectedElements(enqueues: ReadonlyMap<string, CompletedOp>, received: ReadonlyMap<string, Receipt[]>): Unexpected[] {
+function unexpectedElements(enqueues: ReadonlyMap<string, CompletedOp>, received: ReadonlyMap<string, Receipt[]>): Unexpected[] {
   const out: Unexpected[] = [];
   for (const [k, rs] of received) {
     const enq = enqueues.get(k);
@@ -150,7 +150,7 @@ export function unexpectedElements(enqueues: ReadonlyMap<string, CompletedOp>, r
   return out;
 }
 
-export interface Duplicated {
+interface Duplicated {
   kind: string;
   value: Element;
   /** How many times the value was received. */
@@ -160,7 +160,7 @@ export interface Duplicated {
 }
 
 /** Values received more than once, with their counts and the ops that received them. */
-export function duplicatedElements(received: ReadonlyMap<string, Receipt[]>, delivery: Delivery): Duplicated[] {
+function duplicatedElements(received: ReadonlyMap<string, Receipt[]>, delivery: Delivery): Duplicated[] {
   const out: Duplicated[] = [];
   const kind = delivery === 'exactly-once' ? 'duplicated' : 'duplicated (allowed: at-least-once)';
   for (const rs of received.values()) {
@@ -173,13 +173,13 @@ export function duplicatedElements(received: ReadonlyMap<string, Receipt[]>, del
 }
 
 /** Enqueues of unknown outcome whose value did show up: element → enqueue op index. */
-export function recoveredElements(enqueues: ReadonlyMap<string, CompletedOp>, received: ReadonlyMap<string, Receipt[]>): { value: Element; enqueue: number }[] {
+function recoveredElements(enqueues: ReadonlyMap<string, CompletedOp>, received: ReadonlyMap<string, Receipt[]>): { value: Element; enqueue: number }[] {
   const out: { value: Element; enqueue: number }[] = [];
   for (const [k, op] of enqueues) if (op.type === 'info' && received.has(k)) out.push({ value: op.value as Element, enqueue: op.invoke.index });
   return out;
 }
 
-export interface OutOfOrder {
+interface OutOfOrder {
   kind: 'out of order';
   value: Element;
   /** The value delivered before it although enqueued after it. */
@@ -200,7 +200,7 @@ interface Placed {
  * per a, found by a sweep over deliveries in time order (and, inside one drain, over the
  * list order), so the check is O(n log n).
  */
-export function outOfOrderElements(enqueues: ReadonlyMap<string, CompletedOp>, received: ReadonlyMap<string, Receipt[]>): OutOfOrder[] {
+function outOfOrderElements(enqueues: ReadonlyMap<string, CompletedOp>, received: ReadonlyMap<string, Receipt[]>): OutOfOrder[] {
   const placed: Placed[] = [];
   for (const [k, rs] of received) {
     const enqueue = enqueues.get(k);
@@ -278,7 +278,7 @@ function uniqueOps(rs: readonly Receipt[]): CompletedOp[] {
  * Whether some op saw the queue empty once faults were over: a drain that received nothing,
  * or a dequeue that failed "empty". Without it, values not received may still be queued.
  */
-export function sawEmptyAtEnd(ops: readonly CompletedOp[], finalFrom: number | undefined): boolean {
+function sawEmptyAtEnd(ops: readonly CompletedOp[], finalFrom: number | undefined): boolean {
   return ops.some(
     (op) =>
       (finalFrom === undefined || op.invoke.time >= finalFrom) &&

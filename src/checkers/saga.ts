@@ -16,7 +16,7 @@
  * Without the final state of inventory, payments and shipping nothing can be judged:
  * `unknown`.
  */
-import { pairOps } from '../core/history-reader.js';
+import { clientPairs } from '../core/history-reader.js';
 import type { CompletedOp, Op } from '../core/op.js';
 import { INITIAL_BALANCE, INITIAL_STOCK, isOrder, levelDelta, type Effect, type EffectKind, type Order, type Role } from '../domain/saga-order.js';
 import type { Checker, CheckResult, Validity } from './checker.js';
@@ -36,7 +36,7 @@ interface ServiceState {
 const SERVICES: readonly Role[] = ['inventory', 'payments', 'shipping'];
 
 export function checkSagas(history: readonly Op[]): CheckResult {
-  const pairs = pairOps(history).filter((p) => typeof p.process === 'number');
+  const pairs = clientPairs(history);
   const orders = new Map<string, { order: Order; op: CompletedOp }>();
   for (const p of pairs) if (p.f === 'order' && isOrder(p.value)) orders.set(p.value.id, { order: p.value, op: p });
   const client = { ok: 0, fail: 0, info: 0 };

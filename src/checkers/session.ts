@@ -20,7 +20,7 @@ import type { Checker, CheckResult } from './checker.js';
 import { clientOps, opRef } from './convergence-history.js';
 import { addedElement, readElements } from './set.js';
 
-export const GUARANTEES = ['read-your-writes', 'monotonic-reads', 'monotonic-writes', 'writes-follow-reads'] as const;
+const GUARANTEES = ['read-your-writes', 'monotonic-reads', 'monotonic-writes', 'writes-follow-reads'] as const;
 export type Guarantee = (typeof GUARANTEES)[number];
 
 export interface SessionViolation {
@@ -200,7 +200,7 @@ function at(op: CompletedOp): string {
   return node ? ` on ${node}` : '';
 }
 
-export function checkSessions(history: readonly Op[], guarantees: readonly Guarantee[] = GUARANTEES): CheckResult {
+function checkSessions(history: readonly Op[], guarantees: readonly Guarantee[] = GUARANTEES): CheckResult {
   const { violations: all, counts } = findViolations(history, 50);
   const result: CheckResult = { valid: true };
   const messages: string[] = [];

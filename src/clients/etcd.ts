@@ -7,7 +7,8 @@
  * Reads are linearizable (quorum) by default; `serializable` reads answer from the member's
  * local state and may be stale — the option exists to show Faultline catches that.
  */
-import { kvRequest, requestFailure } from './kv-http.js';
+import { httpRequest, opDeadlines } from './http-transport.js';
+import { failure, httpFailure, notSent, requestFailure, unknownOp } from './outcome.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
 import type { TestRuntime } from '../cluster/test-runtime.js';
 
@@ -29,10 +30,10 @@ interface ErrorBody {
 }
 
 /** Polls /health until the member sees a leader, or the deadline passes. */
-export async function waitForLeader(baseUrl: string, timeoutMs: number): Promise<boolean> {
+async function waitForLeader(baseUrl: string, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const r = await kvRequest(baseUrl, '/health', undefined, { timeoutMs: 1000, method: 'GET' }).catch(() => undefined);
+    const r = await httpRequest(baseUrl, '/health', undefined, { timeoutMs: 1000, method: 'GET' }).catch(() => undefined);
     if (r?.status === 200 && (r.body as { health?: string } | null)?.health === 'true') return true;
     await new Promise((res) => setTimeout(res, 200));
   }
@@ -79,12 +80,11 @@ export class EtcdClient implements Client {
         break;
       }
       default:
-        return { type: 'fail', value: op.value, error: `unknown f ${op.f}` };
+        return unknownOp(op);
     }
-    const timeoutMs = Math.max(50, test.options.opTimeoutMs - 100);
     try {
-      if (signal.aborted) return { type: 'fail', value: op.value, error: 'not sent: aborted' };
-      const res = await kvRequest(this.baseUrl, path, body, { timeoutMs, connectTimeoutMs: Math.min(1000, timeoutMs) });
+      if (signal.aborted) return notSent(op.value);
+      const res = await httpRequest(this.baseUrl, path, body, opDeadlines(test.options.opTimeoutMs));
       if (res.status === 200) {
         if (op.f === 'read') {
           const raw = (res.body as RangeBody | null)?.kvs?.[0]?.value;
@@ -92,15 +92,15 @@ export class EtcdClient implements Client {
         }
         if (op.f === 'cas' && (res.body as TxnBody | null)?.succeeded !== true) {
           // The compare failed: the txn ran and changed nothing.
-          return { type: 'fail', value: op.value, error: 'cas mismatch' };
+          return failure('refused', op.value, 'cas mismatch');
         }
         return { type: 'ok', value: op.value };
       }
       const b = (res.body ?? {}) as ErrorBody;
       const error = `http ${res.status}: ${b.message ?? b.error ?? ''}`.trim();
-      // A read changes nothing whatever happened; a write that erred (leader lost, request
-      // timed out) may still commit later, so it stays indeterminate.
-      return { type: op.f === 'read' ? 'fail' : 'info', value: op.value, error };
+      // A write that erred on the server (5xx: leader lost, request timed out) may still
+      // commit later, so it stays indeterminate; a 4xx is a refusal before any proposal.
+      return httpFailure(res.status, op.value, error, op.f === 'read');
     } catch (e) {
       return requestFailure(e, op.value, op.f === 'read');
     }

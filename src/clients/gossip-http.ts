@@ -14,11 +14,12 @@
  */
 import type { TestRuntime } from '../cluster/test-runtime.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
-import { kvRequest, requestFailure } from './kv-http.js';
+import { httpRequest, opDeadlines } from './http-transport.js';
+import { httpFailure, notSent, requestFailure, unknownOp } from './outcome.js';
 
-export type GossipDataType = 'set' | 'counter';
+type GossipDataType = 'set' | 'counter';
 
-export interface GossipClientOptions {
+interface GossipClientOptions {
   type: GossipDataType;
   /** Carry the session token from answer to request (careful store only honours it). */
   tokens?: boolean;
@@ -68,7 +69,7 @@ export class GossipHttpClient implements Client {
     } else if (isRead) {
       path = `/${this.opts.type}/read`;
     } else {
-      return { type: 'fail', value: op.value, error: `unknown f ${op.f}` };
+      return unknownOp(op);
     }
     if (this.opts.tokens) {
       // A new process is a new session: it starts knowing nothing.
@@ -76,19 +77,16 @@ export class GossipHttpClient implements Client {
       body['token'] = this.session.token;
     }
     const a = test.cluster.address(node);
-    const timeoutMs = Math.max(50, test.options.opTimeoutMs - 100);
     try {
-      if (signal.aborted) return { type: 'fail', value: op.value, error: 'not sent: aborted' };
-      const res = await kvRequest(`http://${a.host}:${a.port}`, path, body, { timeoutMs, connectTimeoutMs: Math.min(1000, timeoutMs) });
+      if (signal.aborted) return notSent(op.value);
+      const res = await httpRequest(`http://${a.host}:${a.port}`, path, body, opDeadlines(test.options.opTimeoutMs));
       const b = (res.body ?? {}) as Body;
       if (res.status === 200 && b.ok === true) {
         if (this.session && b.token) this.session.token = maxToken(this.session.token, b.token);
         if (!isRead) return { type: 'ok', value: op.value };
         return { type: 'ok', value: structured ? { key, node, [this.opts.type === 'set' ? 'elements' : 'value']: b.value } : b.value };
       }
-      const error = b.error ?? `http ${res.status}`;
-      if (b.definite === true || res.status === 400 || isRead) return { type: 'fail', value: op.value, error };
-      return { type: 'info', value: op.value, error };
+      return httpFailure(res.status, op.value, b.error ?? `http ${res.status}`, isRead, b.definite === true);
     } catch (e) {
       return requestFailure(e, op.value, isRead);
     }

@@ -10,13 +10,10 @@
 import http from 'node:http';
 import type { TestRuntime } from '../cluster/test-runtime.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
-import { kvRequest, requestFailure, type KvResponse } from './kv-http.js';
+import { httpRequest, opDeadlines, type HttpResponse } from './http-transport.js';
+import { httpFailure, notSent, requestFailure } from './outcome.js';
 
-export interface HttpResponse {
-  status: number;
-  /** Parsed JSON body (null when empty). */
-  body: unknown;
-}
+export type { HttpResponse };
 
 export interface HttpOperation {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
@@ -66,13 +63,11 @@ class HttpJsonClient implements Client {
     const readOnly = spec.readOnly ?? op.f === 'read';
     const path = typeof spec.path === 'function' ? spec.path(op.value) : spec.path;
     const method = spec.method ?? (spec.body ? 'POST' : 'GET');
-    const timeoutMs = this.config.timeoutMs ?? Math.max(50, test.options.opTimeoutMs - 100);
-    if (signal.aborted) return { type: 'fail', value: op.value, error: 'not sent: aborted' };
-    let res: KvResponse;
+    if (signal.aborted) return notSent(op.value);
+    let res: HttpResponse;
     try {
-      res = await kvRequest(this.baseUrl, path, spec.body?.(op.value), {
-        timeoutMs,
-        connectTimeoutMs: Math.min(this.config.connectTimeoutMs ?? 1000, timeoutMs),
+      res = await httpRequest(this.baseUrl, path, spec.body?.(op.value), {
+        ...opDeadlines(test.options.opTimeoutMs, this.config),
         agent,
         method,
       });
@@ -83,8 +78,7 @@ class HttpJsonClient implements Client {
     if (custom) return { value: op.value, ...custom };
     if (res.status >= 200 && res.status < 300) return { type: 'ok', value: spec.value ? spec.value(res, op.value) : op.value };
     const error = `http ${res.status}${typeof res.body === 'object' && res.body && 'error' in res.body ? `: ${String((res.body as { error: unknown }).error)}` : ''}`;
-    if (res.status >= 400 && res.status < 500) return { type: 'fail', value: op.value, error };
-    return { type: readOnly ? 'fail' : 'info', value: op.value, error };
+    return httpFailure(res.status, op.value, error, readOnly);
   }
 
   async teardown(): Promise<void> {}

@@ -41,7 +41,7 @@ function list(v: unknown): number[] {
   return String(v).split(',').map(Number);
 }
 
-export const mariadbDatabase: SqlDatabase = {
+const mariadbDatabase: SqlDatabase = {
   async connect(target: NodeAddress, broken: () => void): Promise<SqlSession> {
     const c = await mysql.createConnection({ ...target, user: MARIADB_USER, database: MARIADB_DATABASE, connectTimeout: 2000 });
     c.on('error', broken);

@@ -22,11 +22,12 @@
  */
 import { AckPolicy, connect, DeliverPolicy, nanos, RetentionPolicy, StorageType, type Consumer, type JetStreamManager, type JsMsg, type NatsConnection, type NatsError } from 'nats';
 import type { Client, ClientResult } from './client.js';
+import { failure } from './outcome.js';
 import type { TestRuntime } from '../cluster/test-runtime.js';
 import { FaultlineError } from '../core/errors.js';
 import { afterRecorded, errorText as message, QueueClient, receivedValue } from './queue-client.js';
 
-export interface NatsQueueOptions {
+interface NatsQueueOptions {
   stream: string;
   subject: string;
   consumer: string;
@@ -134,9 +135,9 @@ export class NatsQueueClient extends QueueClient<Link> {
       const err = e as Partial<NatsError>;
       // 503: no server took the message (no stream leader listening). An API error is the
       // stream's own refusal. Both mean it was not stored.
-      if (err.code === '503' || err.api_error !== undefined) return { type: 'fail', value, error: message(e) };
+      if (err.code === '503' || err.api_error !== undefined) return failure('refused', value, message(e));
       this.drop(link);
-      return { type: 'info', value, error: message(e) };
+      return failure('no-answer', value, message(e));
     }
   }
 

@@ -22,7 +22,7 @@ const TABLES: Record<TxnKind, string> = {
   'rw-register': 'CREATE TABLE IF NOT EXISTS registers (k integer PRIMARY KEY, v integer NOT NULL)',
 };
 
-export const postgresDatabase: SqlDatabase = {
+const postgresDatabase: SqlDatabase = {
   async connect(target: NodeAddress, broken: () => void): Promise<SqlSession> {
     const c = new pg.Client({ ...target, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 2000 });
     // A connection that breaks between ops emits an error event; the next op reconnects.

@@ -8,9 +8,10 @@
  * first (its timeout, Ctrl-C), the value is not recorded and the message must go back.
  */
 import type { Client, ClientOp, ClientResult } from './client.js';
+import { failure, notSent, unknownOp } from './outcome.js';
 import type { TestRuntime } from '../cluster/test-runtime.js';
 
-export interface QueueLink {
+interface QueueLink {
   broken: boolean;
 }
 
@@ -46,9 +47,9 @@ export abstract class QueueClient<L extends QueueLink> implements Client {
       link = await this.connect();
     } catch (e) {
       // Nothing was sent: whatever the op was, it did not happen.
-      return { type: 'fail', value: op.value, error: `connect: ${errorText(e)}` };
+      return failure('connect', op.value, `connect: ${errorText(e)}`);
     }
-    if (signal.aborted) return { type: 'fail', value: op.value, error: 'not sent: aborted' };
+    if (signal.aborted) return notSent(op.value);
     // A cut-off op leaves the connection in an unknown state: the next op opens a fresh one.
     const onAbort = () => this.drop(link);
     signal.addEventListener('abort', onAbort, { once: true });
@@ -63,7 +64,7 @@ export abstract class QueueClient<L extends QueueLink> implements Client {
         case 'drain':
           return await this.drain(link, signal, budgetMs);
         default:
-          return { type: 'fail', value: op.value, error: `unknown f ${op.f}` };
+          return unknownOp(op);
       }
     } finally {
       signal.removeEventListener('abort', onAbort);
@@ -86,7 +87,7 @@ export function afterRecorded(signal: AbortSignal, settle: (recorded: boolean) =
 }
 
 /** A value as sent (its text): numbers stay numbers in the history. */
-export function decodeValue(content: Uint8Array): string | number {
+function decodeValue(content: Uint8Array): string | number {
   const text = Buffer.from(content).toString('utf8');
   return /^-?\d{1,15}$/.test(text) ? Number(text) : text;
 }

@@ -19,11 +19,12 @@
  */
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
 import type { Client, ClientResult } from './client.js';
+import { failure, notSent } from './outcome.js';
 import type { TestRuntime } from '../cluster/test-runtime.js';
 import { FaultlineError } from '../core/errors.js';
 import { afterRecorded, errorText, QueueClient, receivedValue } from './queue-client.js';
 
-export interface RabbitmqQueueOptions {
+interface RabbitmqQueueOptions {
   queue: string;
   /** Declares the queue (idempotent); called once by `setup` on the first node's client. */
   declare(channel: Channel): Promise<void>;
@@ -93,7 +94,7 @@ export class RabbitmqQueueClient extends QueueClient<Link> {
 
   protected async enqueue(link: Link, value: unknown): Promise<ClientResult> {
     const body = Buffer.from(String(value), 'utf8');
-    if (link.broken) return { type: 'fail', value, error: 'not sent: the connection closed' };
+    if (link.broken) return notSent(value, 'the connection closed');
     try {
       await new Promise<void>((resolve, reject) => {
         link.channel.sendToQueue(this.o.queue, body, { persistent: true, messageId: String(value) }, (err) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()));
@@ -101,7 +102,7 @@ export class RabbitmqQueueClient extends QueueClient<Link> {
       return { type: 'ok', value };
     } catch (e) {
       this.drop(link);
-      return { type: 'info', value, error: errorText(e) };
+      return failure('no-answer', value, errorText(e));
     }
   }
 

@@ -28,13 +28,14 @@ import type { Cluster } from '../cluster/cluster.js';
 import { FaultlineError } from '../core/errors.js';
 import type { TestRuntime } from '../cluster/test-runtime.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
+import { failure, unknownOp } from './outcome.js';
 import { raceAbort } from './race-abort.js';
 
-export const SET_KEY = 'faultline-set';
+const SET_KEY = 'faultline-set';
 
 const CAS_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 else return 0 end";
 
-export interface RedisClientOptions {
+interface RedisClientOptions {
   /** Where to reach the primary: through Sentinels by name, or one server directly. */
   via: { sentinels: { port: number; name: string } } | { direct: true };
   /** WAIT for this many replicas after each write (0: no WAIT). */
@@ -144,22 +145,23 @@ export class RedisClient implements Client {
         case 'cas': {
           const [key, [from, to]] = op.value as [string, [unknown, unknown]];
           const swapped = await run(c.eval(CAS_SCRIPT, 1, key, JSON.stringify(from), JSON.stringify(to)));
-          if (swapped !== 1) return { type: 'fail', value: op.value, error: 'cas mismatch' };
+          if (swapped !== 1) return failure('refused', op.value, 'cas mismatch');
           return await this.acknowledged(c, op, signal);
         }
         case 'add':
           await run(c.sadd(SET_KEY, String(op.value)));
           return await this.acknowledged(c, op, signal);
         default:
-          return { type: 'fail', value: op.value, error: `unknown f ${op.f}` };
+          return unknownOp(op);
       }
     } catch (e) {
       const err = e as Error;
       const error = err.message;
       // The server answered with an error, or ioredis never sent the command.
-      if (err.name === 'ReplyError' || e instanceof NotSent || /^Stream isn't writeable/.test(error)) return { type: 'fail', value: op.value, error };
+      if (err.name === 'ReplyError') return failure('refused', op.value, error);
+      if (e instanceof NotSent || /^Stream isn't writeable/.test(error)) return failure('not-sent', op.value, error);
       if (signal.aborted) this.reset();
-      return { type: isRead ? 'fail' : 'info', value: op.value, error };
+      return failure('no-answer', op.value, error, isRead);
     }
   }
 

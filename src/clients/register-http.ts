@@ -7,7 +7,8 @@
  * Only an answer that proves the op did not happen is `fail`; everything else unclear
  * is `info`.
  */
-import { kvRequest, requestFailure } from './kv-http.js';
+import { httpRequest, opDeadlines } from './http-transport.js';
+import { httpFailure, notSent, requestFailure, unknownOp } from './outcome.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
 import type { TestRuntime } from '../cluster/test-runtime.js';
 
@@ -49,22 +50,17 @@ export class RegisterHttpClient implements Client {
         break;
       }
       default:
-        return { type: 'fail', value: op.value, error: `unknown f ${op.f}` };
+        return unknownOp(op);
     }
-    // Answer a little before the runner's own timeout so the error says what happened.
-    const timeoutMs = Math.max(50, test.options.opTimeoutMs - 100);
     try {
-      if (signal.aborted) return { type: 'fail', value: op.value, error: 'not sent: aborted' };
-      const res = await kvRequest(this.baseUrl, path, body, { timeoutMs, connectTimeoutMs: Math.min(1000, timeoutMs) });
+      if (signal.aborted) return notSent(op.value);
+      const res = await httpRequest(this.baseUrl, path, body, opDeadlines(test.options.opTimeoutMs));
       const b = (res.body ?? {}) as KvBody;
       if (res.status === 200 && b.ok === true) {
         return { type: 'ok', value: op.f === 'read' ? [key, b.value ?? null] : op.value };
       }
-      const error = b.error ?? `http ${res.status}`;
       // 409 (cas mismatch), 400 and 503-with-definite are the server's word that nothing happened.
-      if (b.definite === true || res.status === 409 || res.status === 400) return { type: 'fail', value: op.value, error };
-      // A read that failed changed nothing, whatever the reason.
-      return { type: op.f === 'read' ? 'fail' : 'info', value: op.value, error };
+      return httpFailure(res.status, op.value, b.error ?? `http ${res.status}`, op.f === 'read', b.definite === true);
     } catch (e) {
       return requestFailure(e, op.value, op.f === 'read');
     }

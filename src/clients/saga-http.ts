@@ -8,6 +8,7 @@
  */
 import type { TestRuntime } from '../cluster/test-runtime.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
+import { unknownOp } from './outcome.js';
 import { httpOp } from './twopc-http.js';
 
 export class SagaHttpClient implements Client {
@@ -28,7 +29,7 @@ export class SagaHttpClient implements Client {
       const a = test.cluster.address(String(op.value));
       return httpOp(test, `http://${a.host}:${a.port}`, '/state', {}, op, signal, readOnly);
     }
-    return { type: 'fail', value: op.value, error: `unknown f ${op.f}` };
+    return unknownOp(op);
   }
 
   async teardown(): Promise<void> {}

@@ -20,6 +20,7 @@
 import type { NodeAddress } from '../cluster/cluster.js';
 import type { TestRuntime } from '../cluster/test-runtime.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
+import { failure } from './outcome.js';
 
 export type TxnKind = 'list-append' | 'rw-register';
 export const TXN_KINDS: readonly TxnKind[] = ['list-append', 'rw-register'];
@@ -116,10 +117,11 @@ export class SqlTxnClient implements Client {
       if (r.serverSaid && !r.mayHaveCommitted) {
         // The server rolled back; make sure nothing of it stays open for the next op.
         await this.conn?.query('ROLLBACK').catch(() => this.drop());
-        return { type: 'fail', value: mops, error: r.message };
+        return failure('refused', mops, r.message);
       }
       this.drop();
-      return { type: committing ? 'info' : 'fail', value: mops, error: r.message };
+      // Before COMMIT was sent the transaction cannot commit; after, it may have.
+      return failure(committing ? 'no-answer' : 'not-sent', mops, r.message);
     } finally {
       signal.removeEventListener('abort', onAbort);
     }

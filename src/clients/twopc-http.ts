@@ -10,7 +10,8 @@
  */
 import type { TestRuntime } from '../cluster/test-runtime.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
-import { kvRequest, requestFailure } from './kv-http.js';
+import { httpRequest, opDeadlines } from './http-transport.js';
+import { httpFailure, notSent, requestFailure, unknownOp } from './outcome.js';
 
 export class TwopcHttpClient implements Client {
   constructor(private readonly coordinatorUrl?: string) {}
@@ -42,7 +43,7 @@ export class TwopcHttpClient implements Client {
         break;
       }
       default:
-        return { type: 'fail', value: op.value, error: `unknown f ${op.f}` };
+        return unknownOp(op);
     }
     return httpOp(test, url, path, body, op, signal);
   }
@@ -65,11 +66,9 @@ export async function httpOp(
   signal: AbortSignal,
   readOnly: (f: string) => boolean = (f) => f !== 'transfer',
 ): Promise<ClientResult> {
-  // Answer a little before the runner's own timeout so the error says what happened.
-  const timeoutMs = Math.max(50, test.options.opTimeoutMs - 100);
-  if (signal.aborted) return { type: 'fail', value: op.value, error: 'not sent: aborted' };
+  if (signal.aborted) return notSent(op.value);
   try {
-    const res = await kvRequest(url, path, body, { timeoutMs, connectTimeoutMs: Math.min(1000, timeoutMs) });
+    const res = await httpRequest(url, path, body, opDeadlines(test.options.opTimeoutMs));
     const b = (res.body ?? {}) as Record<string, unknown>;
     if (res.status === 200 && b['ok'] === true) {
       if (!readOnly(op.f)) return { type: 'ok', value: op.value };
@@ -77,8 +76,7 @@ export async function httpOp(
       return { type: 'ok', value: rest };
     }
     const error = typeof b['error'] === 'string' ? b['error'] : `http ${res.status}`;
-    if (b['definite'] === true || res.status === 400 || res.status === 409 || readOnly(op.f)) return { type: 'fail', value: op.value, error };
-    return { type: 'info', value: op.value, error };
+    return httpFailure(res.status, op.value, error, readOnly(op.f), b['definite'] === true);
   } catch (e) {
     return requestFailure(e, op.value, readOnly(op.f));
   }

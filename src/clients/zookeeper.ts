@@ -23,6 +23,7 @@ import type { Session } from 'zkjs';
 import type { Cluster } from '../cluster/cluster.js';
 import type { TestRuntime } from '../cluster/test-runtime.js';
 import type { Client, ClientOp, ClientResult } from './client.js';
+import { failure, unknownOp } from './outcome.js';
 import { raceAbort } from './race-abort.js';
 
 export type ZookeeperReads = 'sync' | 'local';
@@ -145,25 +146,21 @@ export class ZookeeperClient implements Client {
         case 'cas': {
           const [from, to] = arg as [unknown, unknown];
           const [data, stat] = await raceAbort(call<[Buffer, { version: number }]>(`get ${path}`, (cb) => s.get(path, cb)), signal);
-          if (data.toString('utf8') !== JSON.stringify(from)) return { type: 'fail', value: op.value, error: 'cas mismatch' };
+          if (data.toString('utf8') !== JSON.stringify(from)) return failure('refused', op.value, 'cas mismatch');
           await raceAbort(call(`set ${path}`, (cb) => s.set(path, JSON.stringify(to), stat.version, cb)), signal);
           return { type: 'ok', value: op.value };
         }
         default:
-          return { type: 'fail', value: op.value, error: `unknown f ${op.f}` };
+          return unknownOp(op);
       }
     } catch (e) {
       const error = (e as Error).message;
       // The server answered with an error: the request was refused, nothing changed.
-      if (e instanceof ZkError && (e.errno === ZK.errors.BADVERSION || e.errno === ZK.errors.NONODE)) return { type: 'fail', value: op.value, error };
-      if (e instanceof NotSent || !sent || op.f === 'read') {
-        if (signal.aborted) this.dropCurrent();
-        return { type: 'fail', value: op.value, error };
-      }
+      if (e instanceof ZkError && (e.errno === ZK.errors.BADVERSION || e.errno === ZK.errors.NONODE)) return failure('refused', op.value, error);
       // Lost connection, timeout: the write may still be applied. A timed-out session is
       // dropped, so a request zkjs still holds is never sent after this op ended.
       if (signal.aborted) this.dropCurrent();
-      return { type: 'info', value: op.value, error };
+      return failure(e instanceof NotSent || !sent ? 'not-sent' : 'no-answer', op.value, error, op.f === 'read');
     }
   }
 

@@ -12,7 +12,7 @@ import { releaseClaim, releaseStaleClaims, removeRunNetwork } from './local.js';
 import { run } from './sh.js';
 import { isOwnerAlive, listRecords, unmarkRun } from './live-runs.js';
 
-export interface LocalCleanResult {
+interface LocalCleanResult {
   removed: string[];
   /** Runs left alone because their owner is alive. */
   live: string[];

@@ -64,13 +64,17 @@ export interface ExecResult {
 }
 
 export interface Cluster {
-  readonly backend: 'local' | 'docker';
+  readonly backend: 'local' | 'docker' | 'ssh';
   readonly runId: string;
   readonly nodes: readonly string[];
   /** Creates the network and starts every node; resolves when all are ready. */
   setup(): Promise<void>;
-  /** Stops every node and removes everything `setup` created. Safe to call twice. */
-  teardown(): Promise<void>;
+  /**
+   * Stops every node and removes everything `setup` created, in bounded time. Safe to call
+   * twice, and while another teardown is under way. `force` (a second Ctrl-C): no grace
+   * period, SIGKILL at once.
+   */
+  teardown(opts?: { force?: boolean }): Promise<void>;
   /** Starts a node that is down (after `kill`), keeping its data directory. */
   start(node: string): Promise<void>;
   /** SIGKILL: no chance to flush or say goodbye. */

@@ -6,7 +6,7 @@ import Docker from 'dockerode';
 import { FaultlineError } from '../core/errors.js';
 
 /** Where dockerode will connect, for messages: DOCKER_HOST or the default socket. */
-export function dockerEndpoint(): string {
+function dockerEndpoint(): string {
   return process.env.DOCKER_HOST || '/var/run/docker.sock';
 }
 
@@ -30,7 +30,7 @@ export async function connectDocker(timeoutMs = 5000): Promise<Docker> {
 }
 
 /** undefined when the engine answers, else a short reason (ENOENT, ECONNREFUSED, timeout…). */
-export async function pingError(docker: Docker, timeoutMs = 5000): Promise<string | undefined> {
+async function pingError(docker: Docker, timeoutMs = 5000): Promise<string | undefined> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([

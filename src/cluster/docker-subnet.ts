@@ -30,7 +30,7 @@ function overlaps(x: Cidr, y: Cidr): boolean {
 }
 
 /** Subnets in use: every Docker network's IPAM config and every host route but the default. */
-export async function usedSubnets(docker: Docker): Promise<Cidr[]> {
+async function usedSubnets(docker: Docker): Promise<Cidr[]> {
   const used: Cidr[] = [];
   for (const n of await docker.listNetworks()) {
     for (const c of n.IPAM?.Config ?? []) {

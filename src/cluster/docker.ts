@@ -38,10 +38,10 @@ import { removeDockerRun } from './clean-docker.js';
 import { ensureImage, imageOf, isHostPathImage, sleepBinary, type ImageSource } from './images/catalog.js';
 import { resolveImage } from './images/resolve.js';
 import { sidecarExec } from './docker-sidecar.js';
-import { readTail } from './log-tail.js';
+import { waitUntilReady } from './readiness.js';
 import { run } from './sh.js';
 
-export interface DockerClusterOptions {
+interface DockerClusterOptions {
   runId: string;
   nodes: readonly string[];
   system: SystemSpec;
@@ -69,7 +69,7 @@ export interface DockerClusterOptions {
   fakeTime?: boolean;
 }
 
-export type NetExecMode = 'nsenter' | 'sidecar';
+type NetExecMode = 'nsenter' | 'sidecar';
 export type ClientAddressMode = 'auto' | 'published' | 'container';
 
 function clientAddressMode(option: ClientAddressMode | undefined): ClientAddressMode {
@@ -81,7 +81,7 @@ function clientAddressMode(option: ClientAddressMode | undefined): ClientAddress
 }
 
 /** nsenter needs root on the host; FAULTLINE_DOCKER_NETEXEC=sidecar forces the sidecar (tests). */
-export function defaultNetExecMode(): NetExecMode {
+function defaultNetExecMode(): NetExecMode {
   if (process.env.FAULTLINE_DOCKER_NETEXEC === 'sidecar') return 'sidecar';
   return process.getuid?.() === 0 ? 'nsenter' : 'sidecar';
 }
@@ -281,31 +281,26 @@ export class DockerCluster implements Cluster {
     await this.waitReady(node);
   }
 
-  private async waitReady(node: string): Promise<void> {
+  private waitReady(node: string): Promise<void> {
     const s = this.node(node);
-    const timeout = this.opts.readyTimeoutMs ?? this.opts.system.readyTimeoutMs ?? 20_000;
-    const deadline = Date.now() + timeout;
-    const address = this.address(node);
-    let checks = 0;
-    const ctx = { node, logFile: this.logs(node) };
-    while (Date.now() < deadline) {
-      this.checkStopping();
+    return waitUntilReady({
+      node,
+      address: this.address(node),
+      system: this.opts.system,
       // A log-line probe reads the node's log file, which is a copy of the container's.
-      await this.syncLog(node);
-      if (await this.opts.system.ready(address, ctx).catch(() => false)) return;
-      // Inspecting costs a round trip; a crashed node is worth noticing but not every 100 ms.
-      if (++checks % 5 === 0) {
+      logFile: this.logs(node),
+      timeoutMs: this.opts.readyTimeoutMs,
+      checkStopping: () => this.checkStopping(),
+      refreshLog: () => this.syncLog(node),
+      exited: async (probe) => {
+        // Inspecting costs a round trip; a crashed node is worth noticing but not every 100 ms.
+        if (probe % 5 !== 0) return undefined;
         const st = (await s.container!.inspect()).State;
-        if (!st.Running) {
-          s.running = false;
-          await this.syncLog(node);
-          throw new FaultlineError(`node ${node} exited (${st.ExitCode}) while starting; last log lines: ${readTail(this.logs(node), 3)}`);
-        }
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await this.syncLog(node);
-    throw new FaultlineError(`node ${node} was not ready within ${timeout / 1000} s; see ${this.logs(node)}`);
+        if (st.Running) return undefined;
+        s.running = false;
+        return String(st.ExitCode);
+      },
+    });
   }
 
   async kill(node: string): Promise<void> {

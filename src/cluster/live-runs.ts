@@ -27,7 +27,7 @@ export type Resource =
   | { kind: 'subnet'; path: string }
   | { kind: 'container' | 'network' | 'volume'; name: string };
 
-export interface RunRecord {
+interface RunRecord {
   runId: string;
   owner: Owner;
   /** Set by the run loop (markRunLive); a cluster used on its own drops the record at teardown. */
@@ -60,7 +60,7 @@ export function startTimeOf(pid: number): string | undefined {
   return rest[19];
 }
 
-export function selfOwner(): Owner {
+function selfOwner(): Owner {
   return { pid: process.pid, start: startTimeOf(process.pid) ?? '', boot: bootId() };
 }
 

@@ -18,15 +18,23 @@ import { readStateFile, removeOwnDir, stateSubdir, writeStateFile } from '../cor
 import { fakeTimeEnv } from './faketime.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
 import { FaultlineError } from '../core/errors.js';
 import type { Cluster, ExecResult, HelperProcess, NodeAddress, SystemSpec } from './cluster.js';
 import { names } from './names.js';
 import { must, run } from './sh.js';
-import { readTail } from './log-tail.js';
-import { signalGroup, trackGroup } from './process-group.js';
+import { waitUntilReady } from './readiness.js';
+import { hasExited, pidsInNamespace, pidsWithEnv, settlesWithin, signalGroup, signalPid, spawnToLog, trackNamespace, untrackNamespace, type LoggedProcess } from './process-group.js';
 
-export interface LocalClusterOptions {
+/** In the environment of every process of a node: `<runId>/<node>`, so what left its process group is still found. */
+const NODE_MARK = 'FAULTLINE_NODE';
+/** How long teardown lets nodes stop on SIGTERM before SIGKILL. */
+const TERM_GRACE_MS = 2000;
+/** How long teardown waits for processes to die after SIGKILL before giving up on them. */
+const KILL_WAIT_MS = 5000;
+/** How long teardown waits for a setup still in progress to notice it is stopping. */
+const SETUP_WAIT_MS = 10_000;
+
+interface LocalClusterOptions {
   runId: string;
   nodes: readonly string[];
   system: SystemSpec;
@@ -37,6 +45,13 @@ export interface LocalClusterOptions {
   /** Launch nodes under libfaketime so clock faults can skew them (see setClock). */
   fakeTime?: boolean;
   log?: (msg: string) => void;
+  /** Problems a person should see (teardown giving up on a process). Defaults to `log`. */
+  warn?: (msg: string) => void;
+}
+
+interface TeardownOptions {
+  /** Skip the SIGTERM grace and any wait for setup: SIGKILL everything now (a second Ctrl-C). */
+  force?: boolean;
 }
 
 interface NodeState {
@@ -44,8 +59,7 @@ interface NodeState {
   /** Position in the node list: the node's IP is subnet.(11 + index). */
   index: number;
   dataDir: string;
-  proc?: ResultPromise;
-  exited?: Promise<void>;
+  proc?: LoggedProcess;
 }
 
 export class LocalCluster implements Cluster {
@@ -106,6 +120,7 @@ export class LocalCluster implements Cluster {
     for (const s of this.state.values()) s.dataDir = join(this.tempRoot, this.nodes[s.index]!);
     recordResource(this.runId, { kind: 'netns', name: this.hub });
     recordResource(this.runId, { kind: 'link', name: hostVeth });
+    trackNamespace(this.hub);
     await must(['ip', 'netns', 'add', this.hub]);
     await must(['ip', '-n', this.hub, 'link', 'set', 'lo', 'up']);
     await must(['ip', '-n', this.hub, 'link', 'add', 'br0', 'type', 'bridge']);
@@ -119,6 +134,7 @@ export class LocalCluster implements Cluster {
       if (this.stopping) throw new FaultlineError('setup interrupted');
       const s = this.node(node);
       recordResource(this.runId, { kind: 'netns', name: s.ns });
+      trackNamespace(s.ns);
       await must(['ip', 'netns', 'add', s.ns]);
       await must(['ip', '-n', s.ns, 'link', 'set', 'lo', 'up']);
       // Create the pair inside the hub with its peer directly in the node's namespace, so
@@ -168,60 +184,86 @@ export class LocalCluster implements Cluster {
     const ips = new Map(this.nodes.map((n) => [n, this.ip(n)] as const));
     const launch = this.opts.system.launch({ node, ips, port: this.opts.system.port, dataDir: s.dataDir, backend: 'local' });
     const logFile = this.logs(node);
-    const env = { ...launch.env, ...(this.opts.fakeTime ? fakeTimeEnv(this.clockFile(node)) : {}) };
+    const env = { ...process.env, ...launch.env, ...(this.opts.fakeTime ? fakeTimeEnv(this.clockFile(node)) : {}), [NODE_MARK]: this.mark(node) };
     // `ip netns exec` execs the program after entering the namespace, so the pid we hold
-    // is the node's own pid, and with `detached` it leads a process group of its own that
-    // holds everything the node forks: kill, pause and resume signal the whole group.
-    const proc = execa('ip', ['netns', 'exec', s.ns, launch.command, ...launch.args], {
+    // is the node's own pid, and as a group leader it holds everything the node forks:
+    // kill, pause and resume signal the whole group. Output goes to the log file directly,
+    // so nothing the node leaves behind can hold the harness waiting on a pipe.
+    const proc = spawnToLog('ip', ['netns', 'exec', s.ns, launch.command, ...launch.args], {
+      logFile,
       env,
       ...(launch.cwd !== undefined ? { cwd: launch.cwd } : {}),
-      stdin: 'ignore',
-      stdout: { file: logFile, append: true },
-      stderr: { file: logFile, append: true },
-      reject: false,
-      detached: true,
+      group: true,
     });
-    // Node processes must die with the harness, even on an uncaught crash.
-    trackGroup(proc);
     s.proc = proc;
-    s.exited = proc.then(() => undefined, () => undefined);
     this.opts.log?.(`started ${node} (pid ${proc.pid}) in ${s.ns} at ${this.ip(node)}`);
     await this.waitReady(node, proc);
   }
 
-  private async waitReady(node: string, proc: ResultPromise): Promise<void> {
-    const limitMs = this.opts.readyTimeoutMs ?? this.opts.system.readyTimeoutMs ?? 20_000;
-    const deadline = Date.now() + limitMs;
-    const address = this.address(node);
-    while (Date.now() < deadline) {
-      if (this.stopping) throw new FaultlineError('setup interrupted');
-      if (proc.exitCode !== null || proc.signalCode !== null) {
-        throw new FaultlineError(`node ${node} exited (${proc.exitCode ?? proc.signalCode}) while starting; last log lines: ${readTail(this.logs(node), 3)}`);
-      }
-      if (await this.opts.system.ready(address, { node, logFile: this.logs(node) }).catch(() => false)) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new FaultlineError(`node ${node} was not ready within ${limitMs / 1000} s; see ${this.logs(node)}`);
+  private waitReady(node: string, proc: LoggedProcess): Promise<void> {
+    return waitUntilReady({
+      node,
+      address: this.address(node),
+      system: this.opts.system,
+      logFile: this.logs(node),
+      timeoutMs: this.opts.readyTimeoutMs,
+      checkStopping: () => {
+        if (this.stopping) throw new FaultlineError('setup interrupted');
+      },
+      exited: () => (proc.running() ? undefined : proc.status()),
+    });
+  }
+
+  /** The value of NODE_MARK in the environment of every process a node starts. */
+  private mark(node: string): string {
+    return `${this.runId}/${node}`;
+  }
+
+  /**
+   * Sends `signal` to the node as a whole: its process group, and every process in its
+   * namespace that descends from it (carries its mark) though it left the group — a
+   * `setsid` helper or a daemon that detached. Helpers and commands the harness runs in
+   * the namespace (a proxy, iptables) carry no mark and are left alone.
+   */
+  private signalNode(node: string, signal: NodeJS.Signals): number[] {
+    // Found first: a process being killed reads as having no environment.
+    const marked = this.detached(node);
+    signalGroup(this.node(node).proc?.pid, signal);
+    for (const pid of marked) signalPid(pid, signal);
+    return marked;
+  }
+
+  /** The node's processes in its namespace, by its mark (the group's members among them). */
+  private detached(node: string): number[] {
+    return pidsWithEnv(pidsInNamespace(this.node(node).ns), `${NODE_MARK}=${this.mark(node)}`);
   }
 
   async kill(node: string): Promise<void> {
     const s = this.node(node);
-    if (!s.proc || !this.isRunning(node)) return;
-    if (!signalGroup(s.proc.pid, 'SIGKILL')) s.proc.kill('SIGKILL');
-    await s.exited;
+    if (!s.proc) return;
+    const detached = this.signalNode(node, 'SIGKILL');
+    // Down means down: the leader and whatever detached from it have exited (in bounded time).
+    const deadline = Date.now() + KILL_WAIT_MS;
+    const gone = (async () => {
+      await s.proc!.exited;
+      while (!detached.every(hasExited) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      // One more turn of the event loop through its poll phase, so this process' own
+      // connections to the node (clients' keep-alive sockets) see the close first.
+      for (let i = 0; i < 2; i++) await new Promise((r) => setImmediate(r));
+    })();
+    if (!(await settlesWithin(gone, KILL_WAIT_MS + 1000))) this.warn(`node ${node} (pid ${s.proc.pid}) did not exit within ${KILL_WAIT_MS / 1000} s of SIGKILL`);
   }
 
   async pause(node: string): Promise<void> {
-    signalGroup(this.node(node).proc?.pid, 'SIGSTOP');
+    this.signalNode(node, 'SIGSTOP');
   }
 
   async resume(node: string): Promise<void> {
-    signalGroup(this.node(node).proc?.pid, 'SIGCONT');
+    this.signalNode(node, 'SIGCONT');
   }
 
   isRunning(node: string): boolean {
-    const p = this.node(node).proc;
-    return p !== undefined && p.exitCode === null && p.signalCode === null;
+    return this.node(node).proc?.running() ?? false;
   }
 
   exec(node: string, cmd: readonly string[]): Promise<ExecResult> {
@@ -243,27 +285,26 @@ export class LocalCluster implements Cluster {
     writeFileSync(this.clockFile(node), `${offsetSeconds >= 0 ? '+' : ''}${offsetSeconds}\n`);
   }
 
-  private readonly helpers = new Set<ResultPromise>();
+  private readonly helpers = new Set<LoggedProcess>();
 
   async spawnNet(node: string, cmd: readonly string[]): Promise<HelperProcess> {
     const [file, ...args] = cmd;
-    const logFile = this.logs(node);
-    const proc = execa('ip', ['netns', 'exec', this.node(node).ns, file!, ...args], {
-      stdin: 'ignore',
-      stdout: { file: logFile, append: true },
-      stderr: { file: logFile, append: true },
-      reject: false,
-      cleanup: true,
-    });
+    const proc = spawnToLog('ip', ['netns', 'exec', this.node(node).ns, file!, ...args], { logFile: this.logs(node), group: true });
     this.helpers.add(proc);
-    const exited = proc.then(() => undefined, () => undefined);
     return {
       stop: async () => {
-        proc.kill('SIGTERM');
-        await exited;
+        signalGroup(proc.pid, 'SIGTERM');
+        if (!(await settlesWithin(proc.exited, TERM_GRACE_MS))) {
+          signalGroup(proc.pid, 'SIGKILL');
+          await settlesWithin(proc.exited, KILL_WAIT_MS);
+        }
         this.helpers.delete(proc);
       },
     };
+  }
+
+  private warn(msg: string): void {
+    (this.opts.warn ?? this.opts.log)?.(msg);
   }
 
   logs(node: string): string {
@@ -278,35 +319,38 @@ export class LocalCluster implements Cluster {
     return `${this.subnet}.${11 + this.node(node).index}`;
   }
 
-  async teardown(): Promise<void> {
+  /**
+   * Stops every node and removes the run's network. Every wait is bounded: SIGTERM to each
+   * node's process group and to whatever else is in its namespace (a `setsid` helper has a
+   * session and group of its own, but not a namespace of its own), a grace period, SIGKILL
+   * to the same, a last wait, then the namespaces go whatever is left (with a warning).
+   */
+  async teardown(opts: TeardownOptions = {}): Promise<void> {
     this.stopping = true;
-    await this.setupDone.catch(() => undefined);
-    // Resume first: a stopped process ignores SIGTERM until continued.
-    for (const node of this.nodes) {
-      const p = this.state.get(node)?.proc;
-      if (p && this.isRunning(node)) {
-        signalGroup(p.pid, 'SIGCONT');
-        signalGroup(p.pid, 'SIGTERM');
-      }
+    if (!(await settlesWithin(this.setupDone, opts.force ? 0 : SETUP_WAIT_MS))) {
+      this.opts.log?.('setup still in progress; tearing down anyway');
     }
-    await Promise.race([
-      Promise.all(this.nodes.map((n) => this.state.get(n)?.exited)),
-      new Promise((r) => setTimeout(r, 2000)),
-    ]);
-    for (const node of this.nodes) {
-      const p = this.state.get(node)?.proc;
-      // The whole group, also where its leader is gone: a member it left behind (a server a
-      // launch script started in the background) holds the leader's output open, and the
-      // leader's `exited` only settles once that closes.
-      if (p) {
-        signalGroup(p.pid, 'SIGCONT');
-        signalGroup(p.pid, 'SIGKILL');
-      }
+    const procs = [...this.nodes.map((n) => this.state.get(n)?.proc), ...this.helpers].filter((p): p is LoggedProcess => p !== undefined);
+    const exited = () => Promise.all(procs.map((p) => p.exited));
+    if (!opts.force) {
+      // Resume first: a stopped process ignores SIGTERM until continued.
+      this.signalAll(procs, 'SIGCONT');
+      this.signalAll(procs, 'SIGTERM');
+      await settlesWithin(exited(), TERM_GRACE_MS);
     }
-    await Promise.all(this.nodes.map((n) => this.state.get(n)?.exited));
-    for (const h of this.helpers) h.kill('SIGKILL');
+    // The whole group, also where its leader is gone (a server a launch script started in
+    // the background), and everything else still in the namespaces.
+    this.signalAll(procs, 'SIGCONT');
+    this.signalAll(procs, 'SIGKILL');
+    if (!(await settlesWithin(exited(), KILL_WAIT_MS))) {
+      const stuck = procs.filter((p) => p.running()).map((p) => p.pid);
+      this.warn(`teardown: process(es) ${stuck.join(', ')} did not exit within ${KILL_WAIT_MS / 1000} s of SIGKILL; giving up on them`);
+    }
+    const left = this.namespaces().flatMap((ns) => pidsInNamespace(ns));
+    if (left.length) this.warn(`teardown: process(es) ${left.join(', ')} still in the run's namespaces after SIGKILL`);
     this.helpers.clear();
-    if (this.created) await removeRunNetwork([this.hub, ...this.nodes.map((n) => this.node(n).ns)], names.hostVeth(this.runId));
+    if (this.created) await removeRunNetwork(this.namespaces(), names.hostVeth(this.runId), TEARDOWN_COMMAND_MS);
+    for (const ns of this.namespaces()) untrackNamespace(ns);
     if (this.subnetClaim) releaseClaim(this.subnetClaim, this.runId);
     this.subnetClaim = undefined;
     if (this.tempRoot) removeOwnDir(this.tempRoot);
@@ -315,23 +359,36 @@ export class LocalCluster implements Cluster {
     this.created = false;
     this.stopping = false;
   }
+
+  private namespaces(): string[] {
+    return [this.hub, ...this.nodes.map((n) => this.node(n).ns)];
+  }
+
+  /** `signal` to every process group in `procs` and to every process in the run's namespaces. */
+  private signalAll(procs: readonly LoggedProcess[], signal: NodeJS.Signals): void {
+    for (const p of procs) signalGroup(p.pid, signal);
+    for (const ns of this.namespaces()) for (const pid of pidsInNamespace(ns)) signalPid(pid, signal);
+  }
 }
+
+/** Each command of a teardown (`ip netns del`…) gets this long before it is abandoned. */
+const TEARDOWN_COMMAND_MS = 10_000;
 
 /**
  * Removes the given namespaces of a run (with every process in them: nodes a killed
  * harness left) and the harness' veth end. Teardown passes what it created; `faultline
  * clean` passes what a dead run recorded, never namespaces found by name alone.
  */
-export async function removeRunNetwork(namespaces: readonly string[], veth: string): Promise<string[]> {
+export async function removeRunNetwork(namespaces: readonly string[], veth: string, timeoutMs?: number): Promise<string[]> {
   const removed: string[] = [];
-  const list = await run(['ip', 'netns', 'list']);
+  const list = await run(['ip', 'netns', 'list'], timeoutMs);
   const present = new Set(list.stdout.split('\n').map((l) => l.split(' ')[0] ?? ''));
   const ours = namespaces.filter((ns) => present.has(ns));
   // In parallel: each namespace deletion waits on the kernel (a few hundred ms each).
   await Promise.all(
     ours.map(async (ns) => {
       // Any process still in the namespace (a node orphaned by a killed harness) goes first.
-      const pids = await run(['ip', 'netns', 'pids', ns]);
+      const pids = await run(['ip', 'netns', 'pids', ns], timeoutMs);
       for (const pid of pids.stdout.split(/\s+/).filter(Boolean)) {
         try {
           process.kill(Number(pid), 'SIGKILL');
@@ -339,14 +396,14 @@ export async function removeRunNetwork(namespaces: readonly string[], veth: stri
           /* already gone */
         }
       }
-      await run(['ip', 'netns', 'del', ns]);
+      await run(['ip', 'netns', 'del', ns], timeoutMs);
       removed.push(`netns ${ns}`);
     }),
   );
   // Deleting the hub deletes our veth's peer and with it our end; make sure anyway.
-  const link = veth ? await run(['ip', 'link', 'show', veth]) : undefined;
+  const link = veth ? await run(['ip', 'link', 'show', veth], timeoutMs) : undefined;
   if (link?.exitCode === 0) {
-    await run(['ip', 'link', 'del', veth]);
+    await run(['ip', 'link', 'del', veth], timeoutMs);
     removed.push(`link ${veth}`);
   }
   return removed;

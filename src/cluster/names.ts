@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 
 /** Every namespace, bridge, interface and temp dir of ours starts with this. */
-export const PREFIX = 'fl-';
+const PREFIX = 'fl-';
 
 /** A short run id: 6 hex digits keep interface names under Linux's 15-character limit. */
 export function newRunId(): string {

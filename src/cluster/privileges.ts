@@ -11,7 +11,7 @@ import { FaultlineError } from '../core/errors.js';
 import { ensureStateDir } from '../core/state-dir.js';
 import { run } from './sh.js';
 
-export const USERNS_ENV = 'FAULTLINE_IN_USERNS';
+const USERNS_ENV = 'FAULTLINE_IN_USERNS';
 
 async function have(cmd: string): Promise<boolean> {
   try {

@@ -6,7 +6,7 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from '../core/errors.js';
 
-export const CONFIG_TEMPLATE = `/**
+const CONFIG_TEMPLATE = `/**
  * Faultline workload for your service. Edit the marked places, then run:
  *
  *   npx faultline run --config faultline.config.ts --time-limit 30

@@ -14,7 +14,7 @@ import { validateWorkloadConfig } from './validate.js';
 const EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
 
 /** Where `npm run test:jepsen -- <name>` looks in the user's project, in order. */
-export function candidateFiles(name: string, cwd = process.cwd()): string[] {
+function candidateFiles(name: string, cwd = process.cwd()): string[] {
   return [
     ...EXTENSIONS.map((e) => join(cwd, 'workloads', `${name}${e}`)),
     ...EXTENSIONS.map((e) => join(cwd, `faultline.config${e}`)),

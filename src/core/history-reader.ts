@@ -9,10 +9,10 @@
  */
 import { UsageError } from './errors.js';
 import { JsonError, parseJson } from './exact-json.js';
-import { newOp, OP_TYPES, sharedName, type CompletedOp, type Op, type OpType, type ProcessId } from './op.js';
+import { isClientProcess, newOp, OP_TYPES, sharedName, type CompletedOp, type Op, type OpType, type ProcessId } from './op.js';
 import { fileChunks, lines, stringChunks, type Line } from './text-source.js';
 
-export interface ReadHistory {
+interface ReadHistory {
   ops: Op[];
   /** True when the last line was cut short and dropped. */
   truncated: boolean;
@@ -88,39 +88,53 @@ function showField(v: unknown): string {
 }
 
 /**
- * Pairs every invocation with the next completion of the same process. An invocation
- * with no completion (the run was cut short) becomes `info` with no `complete`; a nemesis
+ * Pairs every invocation with the next completion of the same process, in invocation
+ * order: the one pairing every checker, the report and the tests use. An invocation with
+ * no completion (the run was cut short) becomes `info` with no `complete`; a nemesis
  * completion with no invocation is an event whose invocation is itself.
- * Throws on a completion without an open invocation, or a second invocation while one is
- * open: both mean the history is corrupt.
+ * Throws (naming `source` and the op) on what means the history is corrupt: ops out of
+ * index order, a completion without an open invocation, a second invocation while one is
+ * open, or a completion of another f than the one invoked.
  */
 export function pairOps(ops: readonly Op[], source = 'history'): CompletedOp[] {
   const open = new Map<ProcessId, number>(); // process -> slot in out
   const out: CompletedOp[] = [];
+  let lastIndex = -Infinity;
   for (const op of ops) {
+    // Real-time order (and the linearizability search) follow the index.
+    if (!(op.index > lastIndex)) throw new UsageError(`${source}: op ${op.index}: out of order (it follows op ${lastIndex})`);
+    lastIndex = op.index;
+    const slot = open.get(op.process);
     if (op.type === 'invoke') {
-      if (open.has(op.process)) throw new UsageError(`${source}: op ${op.index}: process ${op.process} invoked again before its previous op completed`);
+      if (slot !== undefined) {
+        throw new UsageError(`${source}: op ${op.index}: process ${op.process} invoked again while its op ${out[slot]!.invoke.index} is still pending`);
+      }
       open.set(op.process, out.length);
       const pending: CompletedOp = { process: op.process, f: op.f, value: op.value, result: undefined, type: 'info', invoke: op };
       if (op.node !== undefined) pending.node = op.node;
       out.push(pending);
-    } else {
-      const slot = open.get(op.process);
-      if (slot === undefined && op.process === 'nemesis') {
-        // Jepsen's nemesis often logs a fault as a lone :info: an event without a span.
-        const event: CompletedOp = { process: op.process, f: op.f, value: op.value, result: op.value, type: op.type, invoke: op, complete: op };
-        if (op.error !== undefined) event.error = op.error;
-        out.push(event);
-        continue;
-      }
-      if (slot === undefined) throw new UsageError(`${source}: op ${op.index}: ${op.type} for process ${op.process} without an invocation`);
-      open.delete(op.process);
-      const c = out[slot]!;
-      c.type = op.type;
-      c.result = op.value;
-      c.complete = op;
-      if (op.error !== undefined) c.error = op.error;
+      continue;
     }
+    if (slot === undefined && op.process === 'nemesis') {
+      // Jepsen's nemesis often logs a fault as a lone :info: an event without a span.
+      const event: CompletedOp = { process: op.process, f: op.f, value: op.value, result: op.value, type: op.type, invoke: op, complete: op };
+      if (op.error !== undefined) event.error = op.error;
+      out.push(event);
+      continue;
+    }
+    if (slot === undefined) throw new UsageError(`${source}: op ${op.index}: ${op.type} for process ${op.process} without an invocation`);
+    const c = out[slot]!;
+    if (c.f !== op.f) throw new UsageError(`${source}: op ${op.index}: ${op.type} ${op.f} of process ${op.process} completes its ${c.f} (op ${c.invoke.index})`);
+    open.delete(op.process);
+    c.type = op.type;
+    c.result = op.value;
+    c.complete = op;
+    if (op.error !== undefined) c.error = op.error;
   }
   return out;
+}
+
+/** The client ops of a history, paired (`pairOps` without the nemesis). */
+export function clientPairs(ops: readonly Op[], source = 'history'): CompletedOp[] {
+  return pairOps(ops, source).filter((c) => isClientProcess(c.process));
 }

@@ -23,7 +23,7 @@ function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 
-export type RngState = readonly [number, number, number, number];
+type RngState = readonly [number, number, number, number];
 
 export class Rng {
   private constructor(

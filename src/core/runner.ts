@@ -22,14 +22,14 @@ import type { Op, ProcessId, Thread } from './op.js';
 import type { Rng } from './rng.js';
 
 /** How an invoked op ended. */
-export interface Completion {
+interface Completion {
   type: 'ok' | 'fail' | 'info';
   value: unknown;
   error?: string;
 }
 
 /** What the runner needs of the test it runs (a TestRuntime has all of it). */
-export interface RunnerTest {
+interface RunnerTest {
   readonly cluster: { readonly nodes: readonly string[] };
   readonly log: { info(obj: object): void };
   /** Nanoseconds since the test began (monotonic). */
@@ -37,20 +37,20 @@ export interface RunnerTest {
 }
 
 /** A client template: opened once per client thread, bound to that thread's node. */
-export interface RunnerClient<T> {
+interface RunnerClient<T> {
   open(test: T, node: string): Promise<OpenRunnerClient<T>>;
 }
 
-export interface OpenRunnerClient<T> {
+interface OpenRunnerClient<T> {
   invoke(test: T, op: { f: string; value: unknown; process: number }, signal: AbortSignal): Promise<Completion>;
   close(test: T): Promise<void>;
 }
 
-export interface RunnerNemesis<T> {
+interface RunnerNemesis<T> {
   invoke(test: T, op: { f: string; value: unknown }): Promise<Completion>;
 }
 
-export interface RunnerOptions<T extends RunnerTest> {
+interface RunnerOptions<T extends RunnerTest> {
   test: T;
   rng: Rng;
   /** A client template; the runner opens one per thread on `nodes[thread % nodes.length]`. */

@@ -31,7 +31,7 @@ export const STATE_DIR_ENV = 'FAULTLINE_STATE_DIR';
  * itself as "root" in a user namespace of its own (cluster/privileges.ts), where getuid()
  * says 0.
  */
-export function hostUid(): number {
+function hostUid(): number {
   try {
     const m = /^\s*0\s+(\d+)\s+1\s*$/m.exec(readFileSync('/proc/self/uid_map', 'utf8'));
     if (m) return Number(m[1]);
@@ -61,7 +61,7 @@ function ownUid(): number {
  * Throws unless `path` is a real directory (not a symlink) owned by us and not writable by
  * group or others. Returns false when it does not exist.
  */
-export function checkOwnDir(path: string): boolean {
+function checkOwnDir(path: string): boolean {
   let st;
   try {
     st = lstatSync(path);

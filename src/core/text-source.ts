@@ -19,9 +19,9 @@ import { UsageError } from './errors.js';
  * space, freed only by a full collection, which let 1 MiB chunks of a 100 MB file pile up
  * as garbage (peak RSS 320 MB for 1M lines, against 230 MB with these).
  */
-export const CHUNK_BYTES = 32 * 1024;
+const CHUNK_BYTES = 32 * 1024;
 /** No line of a history (one op) is this long; a longer one is not a history. */
-export const MAX_LINE_CHARS = 16 * 2 ** 20;
+const MAX_LINE_CHARS = 16 * 2 ** 20;
 
 /** What a problem message calls a file that is not a regular file. */
 function kindOf(st: { isFIFO(): boolean; isDirectory(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {
@@ -36,7 +36,7 @@ function notRegular(path: string, kind: string): UsageError {
   return new UsageError(`${path} is ${kind}, not a regular file: save the history to a file and check that`);
 }
 
-export interface FileChunksOptions {
+interface FileChunksOptions {
   /** What the file should be, for messages ("history"). */
   what?: string;
   /** Appended to "cannot read" messages, e.g. "(is this a run directory?)". */

@@ -16,8 +16,8 @@ export interface BankLayout {
   initialBalance: number;
 }
 
-export const DEFAULT_ACCOUNTS_PER_PARTICIPANT = 2;
-export const DEFAULT_INITIAL_BALANCE = 20;
+const DEFAULT_ACCOUNTS_PER_PARTICIPANT = 2;
+const DEFAULT_INITIAL_BALANCE = 20;
 
 export function bankLayout(
   nodes: readonly string[],

@@ -37,9 +37,9 @@ export const CUSTOMERS = ['c1', 'c2', 'c3'];
 export const INITIAL_STOCK = 10_000;
 export const INITIAL_BALANCE = 100_000;
 /** Payments decline a single charge above this ("over the card limit"). */
-export const CHARGE_LIMIT = 50;
+const CHARGE_LIMIT = 50;
 /** Shipping refuses quantities of this size or more ("oversize parcel"). */
-export const SHIP_LIMIT = 3;
+const SHIP_LIMIT = 3;
 
 /** The effect kinds services record; compensations are the `undo` of a step. */
 export type StepName = 'reserve' | 'charge' | 'ship';

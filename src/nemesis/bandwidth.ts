@@ -11,7 +11,7 @@ import { pickTargets, resolveTargets } from './targets.js';
 const START = 'start-bandwidth';
 const STOP = 'stop-bandwidth';
 
-export interface BandwidthValue {
+interface BandwidthValue {
   nodes: string[] | 'all';
   /** tc rate, e.g. "256kbit". */
   rate: string;

@@ -15,7 +15,7 @@ const BUMP = 'clock-bump';
 const STROBE = 'clock-strobe';
 const RESET = 'clock-reset';
 
-export interface StrobeValue {
+interface StrobeValue {
   nodes: string[];
   /** Seconds between the two clock readings it flips between. */
   delta: number;

@@ -16,13 +16,13 @@ import type { FaultOp, FaultResult, Nemesis } from './nemesis.js';
 import { defineFaultPackage, describeTargets } from './package.js';
 import { pickTargets, resolveTargets, type PrimaryResolver } from './targets.js';
 
-export const LATENCY_CHAIN = 'FAULTLINE-LAT';
+const LATENCY_CHAIN = 'FAULTLINE-LAT';
 /** Where the proxy listens inside a node's namespace. */
 export const PROXY_PORT = 24000;
 const START = 'start-latency';
 const STOP = 'stop-latency';
 
-export interface LatencyValue {
+interface LatencyValue {
   nodes: string[] | 'all' | 'primary';
   delayMs: number;
   jitterMs: number;

@@ -11,11 +11,11 @@ import type { FaultOp, FaultResult, Nemesis } from './nemesis.js';
 import { defineFaultPackage, describeTargets, round3 } from './package.js';
 import { pickTargets, resolveTargets } from './targets.js';
 
-export const LOSS_CHAIN = 'FAULTLINE-LOSS';
+const LOSS_CHAIN = 'FAULTLINE-LOSS';
 const START = 'start-loss';
 const STOP = 'stop-loss';
 
-export interface LossValue {
+interface LossValue {
   nodes: string[] | 'all';
   /** Share of packets dropped, 0..1. */
   probability: number;

@@ -19,7 +19,7 @@ import { defineFaultPackage, type DrawOptions } from './package.js';
 import type { PrimaryResolver } from './targets.js';
 
 /** iptables chain we own, so healing never touches anyone else's rules. */
-export const PARTITION_CHAIN = 'FAULTLINE';
+const PARTITION_CHAIN = 'FAULTLINE';
 
 export const PARTITION_SHAPES = ['halves', 'one', 'primary', 'majorities-ring', 'bridge', 'one-way'] as const;
 export type PartitionShape = (typeof PARTITION_SHAPES)[number];

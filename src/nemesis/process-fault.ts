@@ -9,7 +9,7 @@ import type { FaultOp, FaultResult, Nemesis } from './nemesis.js';
 import { defineFaultPackage, describeTargets, type FaultColour, type FaultPackage } from './package.js';
 import { drawProcessTargets, resolveTargets, type PrimaryResolver } from './targets.js';
 
-export interface ProcessFault<K extends string> {
+interface ProcessFault<K extends string> {
   kind: K;
   summary: string;
   mechanism: string;

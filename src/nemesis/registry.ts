@@ -22,7 +22,7 @@ export const FAULT_KINDS: readonly FaultKind[] = FAULT_PACKAGES.map((p) => p.kin
 const byKind = new Map<string, FaultPackage<FaultKind>>(FAULT_PACKAGES.map((p) => [p.kind, p]));
 
 /** What an op function does: start or undo a fault of its package's kind. */
-export interface FaultOpRole {
+interface FaultOpRole {
   pkg: FaultPackage<FaultKind>;
   role: 'start' | 'stop';
 }

@@ -7,11 +7,11 @@ import type { Cluster } from '../cluster/cluster.js';
 import type { Rng } from '../core/rng.js';
 import { majority } from './grudge.js';
 
-export const TARGET_SPECS = ['one', 'minority', 'majority', 'all', 'primary'] as const;
-export type TargetSpec = (typeof TARGET_SPECS)[number];
+const TARGET_SPECS = ['one', 'minority', 'majority', 'all', 'primary'] as const;
+type TargetSpec = (typeof TARGET_SPECS)[number];
 
 /** A fault op's target: node names, or the primary to be looked up at run time. */
-export type Targets = string[] | 'primary';
+type Targets = string[] | 'primary';
 
 export function pickTargets(spec: TargetSpec, nodes: readonly string[], rng: Rng): Targets {
   if (spec === 'primary') return 'primary';

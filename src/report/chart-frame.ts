@@ -8,7 +8,7 @@ import type { FaultWindow } from './fault-windows.js';
 import { linearScale, type Scale } from './scale.js';
 
 /** Width of every plot's viewBox; the SVG scales to the page width. */
-export const PLOT_WIDTH = 960;
+const PLOT_WIDTH = 960;
 const LEFT = 60;
 const RIGHT = 16;
 const BOTTOM = 34;
@@ -18,7 +18,7 @@ const MIN_LABEL_ROWS = 3;
 /** Rough width of one character of the 10px label font, to keep labels apart. */
 const CHAR_PX = 6;
 
-export interface Area {
+interface Area {
   left: number;
   right: number;
   top: number;
@@ -49,7 +49,7 @@ function labelRows(faults: readonly FaultWindow[], x: Scale): Array<number | und
   });
 }
 
-export interface TimePlot {
+interface TimePlot {
   area: Area;
   x: Scale;
   /** Finishes the plot: the frame around `body` (SVG elements drawn with `x` and a y scale made for `area`). */

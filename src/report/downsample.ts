@@ -6,7 +6,7 @@
  * the budget is met, which keeps the file size bounded whatever the history length.
  */
 
-export interface Point {
+interface Point {
   /** Plot coordinates (pixels of the SVG viewBox). */
   x: number;
   y: number;
@@ -14,7 +14,7 @@ export interface Point {
   series: string;
 }
 
-export interface Thinned<P> {
+interface Thinned<P> {
   points: P[];
   /** The cell size finally used, in plot pixels (1 when nothing had to be merged twice). */
   cell: number;

@@ -17,15 +17,15 @@ import type { Op } from '../core/op.js';
 import { faultWindows } from './fault-windows.js';
 
 /** Fewer client ops than this: too short a run to mean much. */
-export const MIN_CLIENT_OPS = 100;
+const MIN_CLIENT_OPS = 100;
 /** More than this share of client ops indeterminate: most of the history can be explained away. */
-export const MAX_INDETERMINATE_SHARE = 0.25;
+const MAX_INDETERMINATE_SHARE = 0.25;
 /** A median below this many ops per key: keys saw too little contention. */
-export const MIN_MEDIAN_OPS_PER_KEY = 10;
+const MIN_MEDIAN_OPS_PER_KEY = 10;
 /** More indeterminate writes than this on one key: a stale read there has many explanations. */
-export const MAX_INDETERMINATE_WRITES_PER_KEY = 25;
+const MAX_INDETERMINATE_WRITES_PER_KEY = 25;
 
-export interface Evidence {
+interface Evidence {
   strength: 'weak' | 'adequate';
   /** Why it is weak, one phrase each ("62% of ops indeterminate"); empty when adequate. */
   weaknesses: string[];

@@ -54,7 +54,7 @@ export function describe(s: Span): string {
   return text;
 }
 
-export interface ExplainLimits {
+interface ExplainLimits {
   /** Prefix ops shown before the failure (the last ones). */
   prefixTail: number;
   /** Other ops of the key (overlapping the failure or between the drawn prefix and it) shown at most. */

@@ -5,6 +5,7 @@
  * Which ops open and close a window, and what a window is called, come from the fault
  * packages (nemesis/registry.ts); faults of different kinds may overlap.
  */
+import { pairOps } from '../core/history-reader.js';
 import type { Op } from '../core/op.js';
 import { describeTargets, type FaultColour } from '../nemesis/package.js';
 import { faultOpRole } from '../nemesis/registry.js';
@@ -50,15 +51,10 @@ export function faultWindows(ops: readonly Op[]): FaultWindow[] {
   for (const o of ops) if (o.time > end) end = o.time;
   const out: FaultWindow[] = [];
   const open = new Map<string, FaultWindow[]>();
-  let pending: Op | undefined; // the nemesis's invocation in flight
-  for (const op of ops) {
-    if (op.process !== 'nemesis') continue;
-    if (op.type === 'invoke') {
-      pending = op;
-      continue;
-    }
-    const inv = pending && pending.f === op.f ? pending : op;
-    pending = undefined;
+  for (const p of pairOps(ops)) {
+    // A fault still in flight when the run ended is not known to have happened.
+    if (p.process !== 'nemesis' || p.complete === undefined) continue;
+    const { invoke: inv, complete: op } = p;
     // What was actually done: the completion's value, else what was asked for.
     const value = op.value ?? inv.value;
     const c = classify(op.f);

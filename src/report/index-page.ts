@@ -5,7 +5,7 @@ import { STYLES } from './styles.js';
 import { verdictText } from './summary.js';
 import { CSP } from './csp.js';
 
-export function runUrl(r: RunEntry, file: string): string {
+function runUrl(r: RunEntry, file: string): string {
   return `/runs/${encodeURIComponent(r.workload)}/${encodeURIComponent(r.stamp)}/${file}`;
 }
 
@@ -14,7 +14,7 @@ export function indexPage(root: string, runs: readonly RunEntry[]): string {
     const v = r.verdict;
     const cls = v === undefined ? '' : v === true ? 'v-valid' : v === false ? 'v-invalid' : 'v-unknown';
     const link = r.hasHistory ? `<a href="${esc(runUrl(r, 'report.html'))}">report</a>` : '';
-    return `<tr><td>${esc(r.workload)}</td><td>${esc(r.variant ?? '')}</td><td>${esc(r.startedAt ?? r.stamp)}</td><td class="${cls}">${v === undefined ? 'not checked' : verdictText(v)}</td><td><code>${esc(r.seed ?? '')}</code></td><td>${link} <a href="${esc(runUrl(r, 'results.json'))}">results.json</a> <a href="${esc(runUrl(r, 'history.jsonl'))}">history</a></td></tr>`;
+    return `<tr><td>${esc(r.workload)}</td><td>${esc(r.variant ?? '')}</td><td>${esc(r.startedAt ?? r.stamp)}</td><td class="${r.error !== undefined ? 'v-unknown' : cls}">${r.error !== undefined ? `error: ${esc(r.error)}` : v === undefined ? 'not checked' : verdictText(v)}</td><td><code>${esc(r.seed ?? '')}</code></td><td>${link} <a href="${esc(runUrl(r, 'results.json'))}">results.json</a> <a href="${esc(runUrl(r, 'history.jsonl'))}">history</a></td></tr>`;
   });
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

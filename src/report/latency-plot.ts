@@ -10,7 +10,7 @@ import { latencyMs, type Span } from './spans.js';
 import { timePlot } from './chart-frame.js';
 
 /** Budget of drawn points: beyond it cells merge (about 12 bytes each in the file). */
-export const MAX_SCATTER_POINTS = 20_000;
+const MAX_SCATTER_POINTS = 20_000;
 
 export function latencyPlot(spans: readonly Span[], durationSeconds: number, faults: readonly FaultWindow[]): string {
   const plot = timePlot('latency', durationSeconds, faults, 300);

@@ -9,7 +9,7 @@ export const OUTCOMES = ['ok', 'fail', 'info'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 const SHAPES = ['circle', 'square', 'triangle', 'diamond', 'plus', 'cross'] as const;
-export type Shape = (typeof SHAPES)[number];
+type Shape = (typeof SHAPES)[number];
 
 /** Shapes in order of the sorted function names, cycling if there are more than six. */
 export function shapeFor(fs: readonly string[]): Map<string, Shape> {

@@ -13,7 +13,7 @@ import { queueIndices, queueResult, queueSection } from './queue-view.js';
 import { explanationView } from './explanation-view.js';
 import { faultWindows, type FaultWindow } from './fault-windows.js';
 import { latencyPlot } from './latency-plot.js';
-import type { RunData } from './load-run.js';
+import { scalarText, type RunData } from './load-run.js';
 import { quantilePlot } from './quantile-plot.js';
 import { checkerResult, checkerVerdicts, overallVerdict, partitionsOf } from './results-doc.js';
 import { clientSpans } from './spans.js';
@@ -64,7 +64,8 @@ export function renderReport(run: RunData, generatedAt = new Date()): string {
     ...others.map((e) => checkerView(e, byIndex, anchors)),
   ];
   const o = run.test.options;
-  const title = `${verdictText(overallVerdict(run.results))} · ${String(o.workload ?? 'run')} ${o.variant !== undefined ? `(${String(o.variant)})` : ''} seed ${String(o.seed ?? '?')}`;
+  const variant = scalarText(o.variant);
+  const title = `${verdictText(overallVerdict(run.results))} · ${scalarText(o.workload) ?? 'run'} ${variant !== undefined ? `(${variant})` : ''} seed ${scalarText(o.seed) ?? '?'}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${esc(CSP)}">

@@ -6,17 +6,17 @@
 
 export type Verdict = true | false | 'unknown';
 
-export interface CheckerVerdict {
+interface CheckerVerdict {
   name: string;
   valid: Verdict;
 }
 
-export interface OpRef {
+interface OpRef {
   index: number;
   op: string;
 }
 
-export interface ExplanationDoc {
+interface ExplanationDoc {
   prefix: number[];
   states: string[];
   next: OpRef[];
@@ -32,7 +32,7 @@ export interface PartitionDoc {
   explanation?: ExplanationDoc;
 }
 
-export interface PerfRow {
+interface PerfRow {
   f: string;
   count: number;
   ok: number;
@@ -47,7 +47,7 @@ export interface PerfRow {
 type Rec = Record<string, unknown>;
 const isRec = (x: unknown): x is Rec => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-export function asVerdict(v: unknown): Verdict {
+function asVerdict(v: unknown): Verdict {
   return v === true ? true : v === false ? false : 'unknown';
 }
 

@@ -34,7 +34,7 @@ export function logScale(d0: number, d1: number, r0: number, r1: number): Scale 
 }
 
 /** 1, 2 or 5 × 10^k, the smallest not below `raw`. */
-export function niceStep(raw: number): number {
+function niceStep(raw: number): number {
   const r = raw > 0 && Number.isFinite(raw) ? raw : 1;
   const pow = 10 ** Math.floor(Math.log10(r));
   for (const m of [1, 2, 5]) if (m * pow >= r) return m * pow;

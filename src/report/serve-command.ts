@@ -5,7 +5,7 @@ import { UsageError } from '../core/errors.js';
 import { parseCli } from '../core/cli-args.js';
 import { serveReports } from './serve.js';
 
-export const DEFAULT_PORT = 7070;
+const DEFAULT_PORT = 7070;
 
 export async function serveCommand(args: string[], out: NodeJS.WritableStream = process.stderr): Promise<number> {
   const { values, positionals } = parseCli({ args, allowPositionals: true, strict: true, options: { port: { type: 'string' } } });

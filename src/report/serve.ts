@@ -2,12 +2,15 @@
  * `faultline serve`: a small HTTP server on 127.0.0.1 that lists the runs under a
  * reports directory and serves their reports, generating a missing report on first view.
  * Only files of runs it listed, by a fixed set of names, are ever read: a URL cannot
- * reach anything else on the disk.
+ * reach anything else on the disk, and neither can a symlink in the tree (a file counts
+ * only when its real path is inside its run directory, itself inside the root). A run
+ * whose files are broken gets an error of its own; the server goes on for every other.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fileInside, realDir } from '../core/confine.js';
 import { indexPage } from './index-page.js';
 import { CSP } from './csp.js';
 import { listRuns, SAFE_NAME } from './runs-index.js';
@@ -47,7 +50,17 @@ function hostAllowed(req: IncomingMessage, port: number): boolean {
   return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
 }
 
-export function handle(root: string, port: number, req: IncomingMessage, res: ServerResponse): void {
+function handle(root: string, port: number, req: IncomingMessage, res: ServerResponse): void {
+  try {
+    route(root, port, req, res);
+  } catch (e) {
+    // One request's failure (a run's unreadable file) is that request's, never the server's.
+    if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', `error: ${(e as Error).message}\n`);
+    else res.destroy();
+  }
+}
+
+function route(root: string, port: number, req: IncomingMessage, res: ServerResponse): void {
   if (!hostAllowed(req, port)) return send(res, 421, 'text/plain; charset=utf-8', 'wrong host\n');
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'only GET\n');
   const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
@@ -61,14 +74,19 @@ export function handle(root: string, port: number, req: IncomingMessage, res: Se
       return send(res, 400, 'text/plain; charset=utf-8', 'bad url\n');
     }
     const [workload, stamp, file] = parts as [string, string, string];
-    const type = SERVED[file];
+    const type = Object.hasOwn(SERVED, file) ? SERVED[file] : undefined;
     if (type && SAFE_NAME.test(workload) && SAFE_NAME.test(stamp)) {
       const run = listRuns(root).find((r) => r.workload === workload && r.stamp === stamp);
-      if (run) {
+      const dirReal = run && realDir(run.dir);
+      if (run && dirReal !== undefined) {
         const target = join(run.dir, file);
         try {
-          if (file === REPORT_FILE && !existsSync(target) && run.hasHistory) writeReport(run.dir);
-          if (existsSync(target)) return send(res, 200, type, readFileSync(target));
+          // A report that is missing, or is anything but a regular file inside the run (a
+          // symlink, dangling or not), is written anew: the write replaces whatever is at
+          // the name and never follows it.
+          if (file === REPORT_FILE && fileInside(dirReal, target) === undefined && run.hasHistory) writeReport(run.dir);
+          const real = fileInside(dirReal, target);
+          if (real !== undefined) return send(res, 200, type, readFileSync(real));
         } catch (e) {
           return send(res, 500, 'text/plain; charset=utf-8', `cannot produce ${file}: ${(e as Error).message}\n`);
         }

@@ -2,7 +2,7 @@
  * Client operations as time spans (invocation to completion), the unit every plot and
  * the explanation timeline draw. Nemesis ops are kept apart: they become fault windows.
  */
-import { pairOps } from '../core/history-reader.js';
+import { clientPairs } from '../core/history-reader.js';
 import type { Op, ProcessId } from '../core/op.js';
 
 export interface Span {
@@ -23,9 +23,7 @@ export interface Span {
 
 /** Client spans in invocation order. */
 export function clientSpans(ops: readonly Op[]): Span[] {
-  return pairOps(ops)
-    .filter((p) => p.process !== 'nemesis')
-    .map((p) => ({
+  return clientPairs(ops).map((p) => ({
       process: p.process,
       f: p.f,
       type: p.type,

@@ -3,7 +3,7 @@
  * options, durations and op counts. Everything a reviewer needs before the plots.
  */
 import { esc, showValue } from './escape.js';
-import type { RunData } from './load-run.js';
+import { scalarText, type RunData } from './load-run.js';
 import { checkerResult, checkerVerdicts, overallVerdict, partitionsOf, perfRows, type Verdict } from './results-doc.js';
 import { countByType } from './spans.js';
 import { describeFigures, evidenceFromResults } from './evidence.js';
@@ -23,7 +23,7 @@ function seconds(ms: number): string {
 export function summary(run: RunData, historySeconds: number): string {
   const o = run.test.options;
   const overall = overallVerdict(run.results);
-  const head = `<header class="verdict ${verdictClass(overall)}"><div class="big" id="verdict">${verdictText(overall)}</div><div><h1>${esc(String(o.workload ?? 'run'))}${o.variant !== undefined ? ` <span class="variant">(${esc(String(o.variant))})</span>` : ''}</h1><div class="sub">seed <code>${esc(String(o.seed ?? '?'))}</code> · run <code>${esc(run.test.runId ?? '?')}</code>${run.test.startedAt ? ` · started ${esc(run.test.startedAt)}` : ''}${run.results === undefined ? ' · <strong>not checked yet</strong>' : ''}</div></div></header>`;
+  const head = `<header class="verdict ${verdictClass(overall)}"><div class="big" id="verdict">${verdictText(overall)}</div><div><h1>${esc(scalarText(o.workload) ?? 'run')}${scalarText(o.variant) !== undefined ? ` <span class="variant">(${esc(scalarText(o.variant)!)})</span>` : ''}</h1><div class="sub">seed <code>${esc(scalarText(o.seed) ?? '?')}</code> · run <code>${esc(run.test.runId ?? '?')}</code>${run.test.startedAt ? ` · started ${esc(run.test.startedAt)}` : ''}${run.results === undefined ? ' · <strong>not checked yet</strong>' : ''}</div></div></header>`;
 
   const checkers = checkerVerdicts(run.results).map((c) => {
     let detail = '';

@@ -2,7 +2,7 @@
 import type { Buckets } from './buckets.js';
 import type { Span } from './spans.js';
 
-export interface ThroughputRow {
+interface ThroughputRow {
   /** Bucket start, seconds. */
   t: number;
   /** Ops per second completing in the bucket, by outcome. */

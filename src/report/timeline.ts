@@ -16,7 +16,7 @@ export function laneOf(process: Span['process'], concurrency: number | undefined
   return concurrency && concurrency > 0 ? process % concurrency : process;
 }
 
-export interface Cell {
+interface Cell {
   lane: number;
   bucket: number;
   ok: number;

@@ -39,7 +39,7 @@ const looksLikeOp = (x: Rec) => 'f' in x || 'process' in x;
 const isOpRef = (x: unknown): x is Rec => isRec(x) && isIndex(x.index) && looksLikeOp(x);
 
 /** "element: e1, missingOn: n3": the object's own short fields, for a row without a message. */
-export function fieldsText(x: Rec): string {
+function fieldsText(x: Rec): string {
   const parts: string[] = [];
   for (const [k, v] of Object.entries(x)) {
     if (['index', 'kind', 'guarantee', 'valid'].includes(k)) continue;

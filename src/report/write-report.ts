@@ -6,7 +6,7 @@ import { renderReport } from './page.js';
 
 export const REPORT_FILE = 'report.html';
 
-export interface WrittenReport {
+interface WrittenReport {
   path: string;
   bytes: number;
   ms: number;

@@ -33,7 +33,7 @@ export interface CheckOutcome {
   results: CheckResult;
 }
 
-export function exitCodeFor(valid: Validity): number {
+function exitCodeFor(valid: Validity): number {
   return valid === true ? 0 : valid === false ? 1 : 2;
 }
 
@@ -41,7 +41,7 @@ export function exitCodeFor(valid: Validity): number {
  * Step: check. Judges the history with `checker` (and perf statistics). A history without
  * a single client operation has nothing to judge: unknown, not valid.
  */
-export async function checkHistory(ops: readonly Op[], checker: Checker, options: TestOptions, runDir: string): Promise<CheckResult> {
+async function checkHistory(ops: readonly Op[], checker: Checker, options: TestOptions, runDir: string): Promise<CheckResult> {
   if (!ops.some((o) => o.process !== 'nemesis' && o.type === 'invoke')) {
     return { valid: 'unknown', reason: 'no client operation in the history: nothing to judge' };
   }

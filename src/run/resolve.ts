@@ -4,6 +4,7 @@
  * its node limit) before anything is created. The result is the one resolved test the
  * CLI and the library both run.
  */
+import { hostsOf } from '../cluster/ssh-hosts.js';
 import { UsageError } from '../core/errors.js';
 import type { TestOptions } from '../core/test.js';
 import { isFaultKind } from '../nemesis/registry.js';
@@ -54,6 +55,11 @@ export function resolveTest(request: RunRequest): ResolvedTest {
   }
   values.nemesis = nemesis;
   if (!given.has('nodes') && workload.defaultNodes !== undefined) values.nodes = workload.defaultNodes;
+  // On hosts given by the user, as many nodes as hosts unless told otherwise (up to the workload's default).
+  if (!given.has('nodes') && backend === 'ssh') {
+    const hosts = hostsOf({ sshHosts: values.sshHosts as string | undefined, sshHostsFile: values.sshHostsFile as string | undefined }).length;
+    values.nodes = Math.min(hosts, workload.defaultNodes ?? 9);
+  }
   if (workload.maxNodes !== undefined && (values.nodes as number) > workload.maxNodes) {
     if (given.has('nodes')) throw new UsageError(`--nodes: ${workload.name} runs on at most ${workload.maxNodes} node(s), got ${String(values.nodes)}; use --nodes ${workload.maxNodes}`);
     values.nodes = workload.maxNodes;

@@ -43,7 +43,7 @@ import { Progress } from './progress.js';
 import type { ResolvedTest } from './resolve.js';
 import type { WorkloadParts } from './workload.js';
 
-export interface RunOutcome {
+interface RunOutcome {
   runDir: string;
   exitCode: number;
   interrupted: boolean;
@@ -51,7 +51,7 @@ export interface RunOutcome {
 }
 
 /** Everything the steps share once a run is prepared. */
-export interface Run {
+interface Run {
   readonly test: ResolvedTest;
   readonly parts: WorkloadParts;
   readonly checker: Checker;
@@ -69,7 +69,7 @@ export interface Run {
 }
 
 /** The clients of a run: the runner's per-thread clients, and the one that ran the workload's setup. */
-export interface RunClients {
+interface RunClients {
   runner: Runner;
   setupClient: Client;
 }
@@ -117,7 +117,7 @@ export async function runResolvedTest(test: ResolvedTest, out: NodeJS.WriteStrea
  * of the host, the backend and the system, and creates the run directory with test.json —
  * all before any node starts, so a refusal costs nothing to clean up.
  */
-export async function prepare(test: ResolvedTest, out: NodeJS.WriteStream): Promise<Run> {
+async function prepare(test: ResolvedTest, out: NodeJS.WriteStream): Promise<Run> {
   const { workload, options } = test;
   const backend = backendNamed(options.backend);
   const needs = needsOf(options.nemesis);
@@ -165,6 +165,10 @@ export async function prepare(test: ResolvedTest, out: NodeJS.WriteStream): Prom
       logger.info(m);
       if (!test.quiet) out.write(`faultline: ${m}\n`);
     },
+    warn: (m) => {
+      logger.warn(m);
+      out.write(`faultline: ${m}\n`);
+    },
     fakeTime: needs.fakeTime,
     options,
   });
@@ -188,14 +192,14 @@ export async function prepare(test: ResolvedTest, out: NodeJS.WriteStream): Prom
 }
 
 /** Step: start the cluster. Every node up and ready, then the nemesis set up (its chains…). */
-export async function startCluster(run: Run): Promise<void> {
+async function startCluster(run: Run): Promise<void> {
   run.logger.info({ options: run.test.options }, 'setting up cluster');
   await abortable(run.cluster.setup(), run.abort.signal);
   await abortable(run.parts.faults.nemesis.setup(run.runtime), run.abort.signal);
 }
 
 /** Step: set up clients. One per worker thread, and the workload's one-time setup. */
-export async function setUpClients(run: Run): Promise<RunClients> {
+async function setUpClients(run: Run): Promise<RunClients> {
   const { options } = run.test;
   const setupClient = await run.parts.client.open(run.runtime, run.cluster.nodes[0]!);
   await setupClient.setup(run.runtime);
@@ -217,7 +221,7 @@ export async function setUpClients(run: Run): Promise<RunClients> {
  * Step: run the generator. Client ops at `--rate` and the fault schedule (drawn from the
  * seed, or given in advance) together, until the time limit.
  */
-export async function runMainPhase(run: Run, c: RunClients): Promise<RunnerResult> {
+async function runMainPhase(run: Run, c: RunClients): Promise<RunnerResult> {
   const { options } = run.test;
   const faultOps = options.schedule ? fixedSchedule(options.schedule) : ownRng(nemesisSeed(options.seed), run.parts.faults.generator);
   run.progress.start();
@@ -225,7 +229,7 @@ export async function runMainPhase(run: Run, c: RunClients): Promise<RunnerResul
 }
 
 /** Step: heal and final reads. Every fault undone, `--recovery-time` to recover, then the workload's final reads. */
-export async function healAndFinalReads(run: Run, c: RunClients): Promise<RunnerResult> {
+async function healAndFinalReads(run: Run, c: RunClients): Promise<RunnerResult> {
   const { options } = run.test;
   const { final } = run.parts;
   // A final phase made from the main phase's history (e.g. reads of the keys still live):
@@ -248,7 +252,7 @@ export async function healAndFinalReads(run: Run, c: RunClients): Promise<Runner
  * Step: tear down, whatever happened before. Heals every fault still in force, removes
  * the cluster, closes the history and records in test.json the faults as they ran.
  */
-export async function tearDown(run: Run, interrupted: boolean): Promise<void> {
+async function tearDown(run: Run, interrupted: boolean): Promise<void> {
   const { logger, out } = run;
   run.progress.stop();
   logger.info('healing');
@@ -265,17 +269,31 @@ export async function tearDown(run: Run, interrupted: boolean): Promise<void> {
   writeFileNoFollow(runFiles.test(run.runDir), JSON.stringify(doc, null, 2) + '\n');
 }
 
-/** Ctrl-C (or SIGTERM) once: stop, heal, clean up; twice: exit at once. Returns the unsubscribe. */
+/** How long a forced teardown (second Ctrl-C) may take before the harness exits anyway. */
+const FORCED_TEARDOWN_MS = 15_000;
+
+/**
+ * Ctrl-C (or SIGTERM) once: stop, heal, clean up. Twice: tear the cluster down at once
+ * (SIGKILL, no grace; at most FORCED_TEARDOWN_MS) and exit 130. Three times: exit at once.
+ * Returns the unsubscribe.
+ */
 function interruptOnSignals(run: Run): () => void {
   let interrupts = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     interrupts++;
     if (interrupts === 1) {
-      run.out.write(`\nfaultline: ${sig}: stopping, healing and cleaning up (again to force; then run \`faultline clean\`)\n`);
+      run.out.write(`\nfaultline: ${sig}: stopping, healing and cleaning up (again to force)\n`);
       run.logger.warn({ signal: sig }, 'interrupted');
       run.abort.abort();
+    } else if (interrupts === 2) {
+      run.out.write(`faultline: forcing teardown (at most ${FORCED_TEARDOWN_MS / 1000} s; again to exit at once)\n`);
+      run.logger.warn({ signal: sig }, 'forced teardown');
+      void forcedTeardown(run).then((clean) => {
+        run.out.write(`faultline: forced exit; history kept in ${run.runDir}${clean ? '' : '; run `faultline clean` to remove leftovers'}\n`);
+        process.exit(130);
+      });
     } else {
-      run.out.write(`faultline: forced exit; history kept in ${run.runDir}; run \`faultline clean\` to remove leftovers\n`);
+      run.out.write(`faultline: exit without cleanup; history kept in ${run.runDir}; run \`faultline clean\` to remove leftovers\n`);
       process.exit(130);
     }
   };
@@ -285,6 +303,25 @@ function interruptOnSignals(run: Run): () => void {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   };
+}
+
+/** The cluster removed with no grace, in bounded time; true when that finished. */
+async function forcedTeardown(run: Run): Promise<boolean> {
+  let ok = false;
+  const done = run.cluster.teardown({ force: true }).then(
+    () => (ok = true),
+    (e: unknown) => run.logger.error({ err: e }, 'forced teardown failed'),
+  );
+  await new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, FORCED_TEARDOWN_MS);
+    void done.then(() => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+  if (ok) unmarkRun(run.runId);
+  run.logger.flush();
+  return ok;
 }
 
 /**

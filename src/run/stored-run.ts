@@ -11,7 +11,7 @@ import type { TestOptions } from '../core/test.js';
 import type { OptionSet } from './options/catalog.js';
 import { defaultOf } from './options/spec.js';
 
-export interface StoredTest {
+interface StoredTest {
   path: string;
   /** The options as recorded (checked against the run options' declarations). */
   options: TestOptions;

@@ -5,10 +5,10 @@
  * SystemSpec; each system adds what is its own (extra flags, a primary).
  */
 import type { SystemSpec } from '../cluster/cluster.js';
-import { kvRequest } from '../clients/kv-http.js';
+import { httpRequest } from '../clients/http-transport.js';
 import { compiled } from '../core/paths.js';
 
-export interface NodeServiceOptions {
+interface NodeServiceOptions {
   name: string;
   /** Source path of the server, relative to the package root (its compiled file runs). */
   server: string;
@@ -38,7 +38,7 @@ export function nodeService(o: NodeServiceOptions): SystemSpec {
     // Node reads the wall clock through libc, so libfaketime can skew these services.
     clock: 'libc',
     async ready({ host, port }) {
-      const r = await kvRequest(`http://${host}:${port}`, '/health', undefined, { timeoutMs: 500, method: 'GET' });
+      const r = await httpRequest(`http://${host}:${port}`, '/health', undefined, { timeoutMs: 500, method: 'GET' });
       return r.status === 200;
     },
   };

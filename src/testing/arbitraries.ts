@@ -42,7 +42,7 @@ export interface Fault {
   nodes: string[];
 }
 
-export function faultArbitrary(o: FaultScheduleOptions): fc.Arbitrary<Fault> {
+function faultArbitrary(o: FaultScheduleOptions): fc.Arbitrary<Fault> {
   const nodes = typeof o.nodes === 'number' ? nodeNames(o.nodes) : [...o.nodes];
   const kinds = o.kinds ?? SCHEDULE_KINDS;
   return fc.record({
@@ -55,7 +55,7 @@ export function faultArbitrary(o: FaultScheduleOptions): fc.Arbitrary<Fault> {
 }
 
 /** The ops that carry out one fault: its start, then its undo (the package aims it at the fault's nodes). */
-export function faultOps(fault: Fault, allNodes: readonly string[]): ScheduledFault[] {
+function faultOps(fault: Fault, allNodes: readonly string[]): ScheduledFault[] {
   const aimed = faultPackage(fault.kind)?.aimed?.(fault.nodes, allNodes);
   if (!aimed) throw new RangeError(`fault kind ${fault.kind} cannot be aimed at given nodes`);
   return [

@@ -37,7 +37,7 @@ export function queueOps(o: { enqueueShare?: number } = {}): Generator {
   return new QueueOps(1, o.enqueueShare ?? 0.5);
 }
 
-export interface DrainOptions {
+interface DrainOptions {
   /** Consecutive drains that must find the queue empty. Default 2. */
   emptyDrains?: number;
   /** Seconds to wait after a drain that found nothing or failed. Default 1. */

@@ -40,7 +40,7 @@ import { isClientProcess, type Op } from '../core/op.js';
 /** Ops a key takes before it retires, by default: keeps per-key histories small for the checker. */
 export const DEFAULT_OPS_PER_KEY = 150;
 /** Threads per key group when the workload does not say (its node count is the usual choice). */
-export const DEFAULT_THREADS_PER_KEY = 5;
+const DEFAULT_THREADS_PER_KEY = 5;
 
 export interface RegisterOpsOptions {
   /**

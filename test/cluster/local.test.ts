@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kvRequest } from '../../src/clients/kv-http.js';
+import { httpRequest } from '../../src/clients/http-transport.js';
 import { LocalCluster } from '../../src/cluster/local.js';
 import { newRunId } from '../../src/cluster/names.js';
 import type { TestOptions } from '../../src/core/test.js';
@@ -35,7 +35,7 @@ function url(node: string): string {
   const a = cluster.address(node);
   return `http://${a.host}:${a.port}`;
 }
-const call = (node: string, path: string, body: unknown, timeoutMs = 3000) => kvRequest(url(node), path, body, { timeoutMs });
+const call = (node: string, path: string, body: unknown, timeoutMs = 3000) => httpRequest(url(node), path, body, { timeoutMs });
 const namespaces = () => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith(`fl-${runId}-`));
 
 beforeAll(async () => {
@@ -110,7 +110,7 @@ describe('local cluster backend', () => {
       expect(subnet(a)).not.toBe(cluster.ip('n1').split('.').slice(0, 3).join('.'));
       for (const c of [a, b]) {
         const addr = c.address('n1');
-        expect((await kvRequest(`http://${addr.host}:${addr.port}`, '/read', { key: 'z' }, { timeoutMs: 2000 })).status).toBe(200);
+        expect((await httpRequest(`http://${addr.host}:${addr.port}`, '/read', { key: 'z' }, { timeoutMs: 2000 })).status).toBe(200);
       }
     } finally {
       await Promise.all([a.teardown(), b.teardown()]);

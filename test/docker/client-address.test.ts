@@ -9,7 +9,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { KvRequestError, kvRequest } from '../../src/clients/kv-http.js';
+import { HttpRequestError, httpRequest } from '../../src/clients/http-transport.js';
 import { DockerCluster, type ClientAddressMode } from '../../src/cluster/docker.js';
 import { dockerNames } from '../../src/cluster/docker-names.js';
 import { newRunId } from '../../src/cluster/names.js';
@@ -29,10 +29,10 @@ function cluster(clientAddress?: ClientAddressMode): DockerCluster {
 async function refusalAfterKill(c: DockerCluster): Promise<unknown> {
   const a = c.address('n1');
   const url = `http://${a.host}:${a.port}`;
-  expect((await kvRequest(url, '/write', { key: 'k', value: 1 }, { timeoutMs: 3000 })).status).toBe(200);
+  expect((await httpRequest(url, '/write', { key: 'k', value: 1 }, { timeoutMs: 3000 })).status).toBe(200);
   await c.kill('n1');
   // A fresh connection: the write's keep-alive socket died with the process either way.
-  return kvRequest(url, '/read', { key: 'k' }, { timeoutMs: 3000, agent: new http.Agent() }).catch((e: unknown) => e);
+  return httpRequest(url, '/read', { key: 'k' }, { timeoutMs: 3000, agent: new http.Agent() }).catch((e: unknown) => e);
 }
 
 describe.skipIf(skipDocker)('docker client addresses', () => {
@@ -49,8 +49,8 @@ describe.skipIf(skipDocker)('docker client addresses', () => {
     expect(c.clientAddressMode).toBe('container');
     expect(c.address('n1')).toEqual({ host: c.ip('n1'), port: 8000 });
     const err = await refusalAfterKill(c);
-    expect(err).toBeInstanceOf(KvRequestError);
-    expect((err as KvRequestError).code).toBe('connect');
+    expect(err).toBeInstanceOf(HttpRequestError);
+    expect((err as HttpRequestError).code).toBe('connect');
   }, 120_000);
 
   it('published: 127.0.0.1, where the proxy accepts for a dead node and then drops it', async () => {
@@ -58,8 +58,8 @@ describe.skipIf(skipDocker)('docker client addresses', () => {
     await c.setup();
     expect(c.address('n1').host).toBe('127.0.0.1');
     const err = await refusalAfterKill(c);
-    expect(err).toBeInstanceOf(KvRequestError);
-    expect((err as KvRequestError).code).not.toBe('connect');
+    expect(err).toBeInstanceOf(HttpRequestError);
+    expect((err as HttpRequestError).code).not.toBe('connect');
   }, 120_000);
 
   it('a bad FAULTLINE_DOCKER_ADDRESS is a one-line error', async () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kvRequest } from '../../src/clients/kv-http.js';
+import { httpRequest } from '../../src/clients/http-transport.js';
 import { dockerClient } from '../../src/cluster/docker-connect.js';
 import { DockerCluster } from '../../src/cluster/docker.js';
 import { newRunId } from '../../src/cluster/names.js';
@@ -34,7 +34,7 @@ function url(node: string): string {
   const a = cluster.address(node);
   return `http://${a.host}:${a.port}`;
 }
-const call = (node: string, path: string, body: unknown, timeoutMs = 3000) => kvRequest(url(node), path, body, { timeoutMs });
+const call = (node: string, path: string, body: unknown, timeoutMs = 3000) => httpRequest(url(node), path, body, { timeoutMs });
 const labelled = async () => {
   const d = dockerClient();
   const filters = JSON.stringify({ label: [`faultline.run=${runId}`] });

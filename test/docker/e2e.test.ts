@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerClient } from '../../src/cluster/docker-connect.js';
 import { cli, repoRoot, runDirOf, startCli } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
 import { requireDocker, skipDocker } from './docker-available.js';
 
 const out = join(repoRoot, 'reports', '.e2e-docker');
@@ -23,8 +24,7 @@ async function leftovers(runId: string): Promise<string[]> {
 
 /** Waits until the run prints its first progress line with ops, then returns its id. */
 async function whenUnderWay(stderr: () => string): Promise<string> {
-  const t0 = Date.now();
-  while (!/\] ops [1-9]/.test(stderr()) && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 100));
+  await waitFor(() => /\] ops [1-9]/.test(stderr()), 'ops under way', 60_000, 100);
   return /run ([0-9a-f]{6})/.exec(stderr())![1]!;
 }
 

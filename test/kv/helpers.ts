@@ -9,12 +9,18 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { kvRequest, type KvResponse } from '../../src/clients/kv-http.js';
+import { httpRequest, type HttpResponse } from '../../src/clients/http-transport.js';
+import { sleep } from '../helpers/wait.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SERVER_JS = path.join(REPO_ROOT, 'dist', 'src', 'systems', 'kv', 'server.js');
 
-const SOURCES = [path.join(REPO_ROOT, 'src', 'systems', 'kv'), path.join(REPO_ROOT, 'src', 'clients', 'kv-http.ts')];
+const SOURCES = [
+  path.join(REPO_ROOT, 'src', 'systems', 'kv'),
+  path.join(REPO_ROOT, 'src', 'systems', 'http-server.ts'),
+  path.join(REPO_ROOT, 'src', 'systems', 'durable-log.ts'),
+  path.join(REPO_ROOT, 'src', 'clients', 'http-transport.ts'),
+];
 
 function sourceFiles(): string[] {
   const out: string[] = [];
@@ -142,7 +148,7 @@ export class TestCluster {
         throw new Error(`node ${id} exited during startup (${proc.exitCode ?? proc.signalCode}):\n${n.output}`);
       }
       try {
-        const r = await kvRequest(this.url(id), '/health', undefined, { timeoutMs: 500, method: 'GET', agent: this.agent });
+        const r = await httpRequest(this.url(id), '/health', undefined, { timeoutMs: 500, method: 'GET', agent: this.agent });
         if (r.status === 200) return;
       } catch {
         // not listening yet
@@ -161,19 +167,19 @@ export class TestCluster {
     if (sig === 'SIGKILL' || sig === 'SIGTERM') await gone;
   }
 
-  request(id: string, path: string, body: unknown, timeoutMs = 3000): Promise<KvResponse> {
-    return kvRequest(this.url(id), path, body, { timeoutMs, agent: this.agent });
+  request(id: string, path: string, body: unknown, timeoutMs = 3000): Promise<HttpResponse> {
+    return httpRequest(this.url(id), path, body, { timeoutMs, agent: this.agent });
   }
 
-  read(id: string, key: string): Promise<KvResponse> {
+  read(id: string, key: string): Promise<HttpResponse> {
     return this.request(id, '/read', { key });
   }
 
-  write(id: string, key: string, value: number | null): Promise<KvResponse> {
+  write(id: string, key: string, value: number | null): Promise<HttpResponse> {
     return this.request(id, '/write', { key, value });
   }
 
-  cas(id: string, key: string, from: number | null, to: number | null): Promise<KvResponse> {
+  cas(id: string, key: string, from: number | null, to: number | null): Promise<HttpResponse> {
     return this.request(id, '/cas', { key, from, to });
   }
 
@@ -190,18 +196,4 @@ export class TestCluster {
     this.agent.destroy();
     fs.rmSync(this.root, { recursive: true, force: true });
   }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Poll `f` until it returns true or `timeoutMs` passes. */
-export async function eventually(f: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await f()) return;
-    await sleep(25);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestCluster, ensureBuilt, eventually } from './helpers.js';
+import { waitFor } from '../helpers/wait.js';
+import { TestCluster, ensureBuilt } from './helpers.js';
 
 // A fixed, long replication delay makes the anomalies deterministic: nothing replicates
 // between an acknowledgement and the next request, which takes a few milliseconds.
@@ -38,25 +39,25 @@ describe('kv naive', () => {
     expect((await c.write('n1', 'stale', 1)).status).toBe(200);
     // n1 acknowledged the write, yet n2 still answers the old value: not linearizable.
     expect(await c.read('n2', 'stale')).toEqual({ status: 200, body: { ok: true, value: null } });
-    await eventually(async () => (await valueOn('n2', 'stale')) === 1, 3000, 'replication to n2');
+    await waitFor(async () => (await valueOn('n2', 'stale')) === 1, 'replication to n2', 3000);
     expect(await valueOn('n3', 'stale')).toBe(1);
   });
 
   it('lets cas succeed twice from the same value, then drops one acknowledged result', async () => {
     expect((await c.write('n1', 'lost', 0)).status).toBe(200);
-    for (const n of ['n2', 'n3']) await eventually(async () => (await valueOn(n, 'lost')) === 0, 3000, `0 on ${n}`);
+    for (const n of ['n2', 'n3']) await waitFor(async () => (await valueOn(n, 'lost')) === 0, `0 on ${n}`, 3000);
 
     expect(await c.cas('n1', 'lost', 0, 1)).toEqual({ status: 200, body: { ok: true } });
     expect(await c.cas('n2', 'lost', 0, 2)).toEqual({ status: 200, body: { ok: true } });
 
     // Replicas converge on one of the two by last-writer-wins; the other ok'd cas vanished.
-    await eventually(
+    await waitFor(
       async () => {
         const vs = await Promise.all(['n1', 'n2', 'n3'].map((n) => valueOn(n, 'lost')));
         return vs.every((v) => v === vs[0]);
       },
-      3000,
       'convergence',
+      3000,
     );
     const final = await valueOn('n3', 'lost');
     expect([1, 2]).toContain(final);

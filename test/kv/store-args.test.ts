@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ArgsError, parseArgs } from '../../src/systems/kv/args.js';
-import { CorruptLogError, LOG_FILE, Store } from '../../src/systems/kv/store.js';
+import { CorruptLogError } from '../../src/systems/durable-log.js';
+import { LOG_FILE, Store } from '../../src/systems/kv/store.js';
 import { SERVER_JS, ensureBuilt } from './helpers.js';
 
 const dirs: string[] = [];

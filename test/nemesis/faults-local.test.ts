@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kvRequest } from '../../src/clients/kv-http.js';
+import { httpRequest } from '../../src/clients/http-transport.js';
 import { LocalCluster } from '../../src/cluster/local.js';
 import { newRunId } from '../../src/cluster/names.js';
 import type { TestOptions } from '../../src/core/test.js';
 import type { TestRuntime } from '../../src/cluster/test-runtime.js';
 import { faults } from '../../src/nemesis/faults.js';
 import { kvSystem } from '../../src/systems/kv/system.js';
+import { waitFor } from '../helpers/wait.js';
 
 const runId = newRunId();
 const logDir = mkdtempSync(join(tmpdir(), 'fl-test-faults-'));
@@ -34,14 +35,20 @@ async function udpArrives(from: string, to: string): Promise<boolean> {
   const recv = `const d=require('dgram').createSocket('udp4');d.on('message',()=>process.exit(0));d.bind(9999,'${cluster.ip(to)}');setTimeout(()=>process.exit(1),800)`;
   const send = `const d=require('dgram').createSocket('udp4');let i=0;const t=setInterval(()=>{d.send('x',9999,'${cluster.ip(to)}');if(++i>10){clearInterval(t);d.close()}},40)`;
   const receiving = cluster.netExec(to, [process.execPath, '-e', recv]);
-  await new Promise((r) => setTimeout(r, 150));
+  await bound(to, 'udp', 9999);
   await cluster.netExec(from, [process.execPath, '-e', send]);
   return (await receiving).exitCode === 0;
 }
 
+/** Waits until a socket is bound to `port` in `node`'s namespace (a probe's receiver is ready). */
+function bound(node: string, proto: 'tcp' | 'udp', port: number): Promise<void> {
+  const flags = proto === 'tcp' ? '-Htln' : '-Huln';
+  return waitFor(async () => (await cluster.netExec(node, ['ss', flags, `sport = :${port}`])).stdout.trim() !== '', `${proto} port ${port} bound on ${node}`, 5000);
+}
+
 const kv = (node: string, path: string, body: unknown, timeoutMs = 2000) => {
   const a = cluster.address(node);
-  return kvRequest(`http://${a.host}:${a.port}`, path, body, { timeoutMs, method: path === '/health' ? 'GET' : 'POST' });
+  return httpRequest(`http://${a.host}:${a.port}`, path, body, { timeoutMs, method: path === '/health' ? 'GET' : 'POST' });
 };
 
 beforeAll(async () => {
@@ -126,7 +133,7 @@ describe('faults on the local backend', () => {
       const src = `const s=require('net').connect(9998,'${cluster.ip('n2')}',()=>{s.end(Buffer.alloc(16384))})`;
       const started = Date.now();
       const p = cluster.netExec('n2', [process.execPath, '-e', sink]);
-      await new Promise((r) => setTimeout(r, 150));
+      await bound('n2', 'tcp', 9998);
       await cluster.netExec('n3', [process.execPath, '-e', src]);
       expect((await p).exitCode).toBe(0);
       return Date.now() - started;
@@ -157,9 +164,8 @@ describe('faults on the local backend', () => {
     expect(await rtt('n2', 'n1')).toBeGreaterThanOrEqual(550);
     // Other pairs and the harness itself are not slowed.
     expect(await rtt('n2', 'n3')).toBeLessThan(before + 300);
-    const t = Date.now();
-    await kv('n1', '/health', undefined);
-    expect(Date.now() - t).toBeLessThan(300);
+    // The harness's own request would be held 600 ms; with a 300 ms deadline it would fail.
+    expect((await kv('n1', '/health', undefined, 300)).status).toBe(200);
     await nemesis.invoke(test, { f: 'stop-latency', value: null });
     expect(await rtt('n2', 'n1')).toBeLessThan(before + 300);
   });

@@ -72,7 +72,7 @@ export function keyword(name: string): Keyword {
 }
 
 /** One line of text never holds a real op longer than this. */
-export const MAX_FORM_CHARS = 16 * 2 ** 20;
+const MAX_FORM_CHARS = 16 * 2 ** 20;
 
 export interface EdnReaderOptions {
   /** Names the input in messages. */

@@ -6,7 +6,7 @@ import { UsageError } from '../../core/errors.js';
 import { EdnError, EdnReader, type EdnReaderOptions } from './edn.js';
 
 /** The offending text, shortened so the message stays one readable line. */
-export function excerpt(line: string): string {
+function excerpt(line: string): string {
   const t = line.trim();
   return JSON.stringify(t.length > 80 ? `${t.slice(0, 77)}...` : t);
 }

@@ -3,7 +3,8 @@
  * splits it into independent partitions with the model, and searches each one (wgl.ts),
  * the hard ones on worker threads when there are several (parallel.ts).
  */
-import { isClientProcess, type CompletedOp, type Op } from '../../core/op.js';
+import { clientPairs } from '../../core/history-reader.js';
+import type { CompletedOp, Op } from '../../core/op.js';
 import { mergeValidity, type CheckResult, type Checker, type Validity } from '../checker.js';
 import { WHOLE_HISTORY, type Model } from './model.js';
 import { casRegister } from './models/cas-register.js';
@@ -94,44 +95,6 @@ export interface LinearizabilityResult extends CheckResult {
   elapsedMs: number;
 }
 
-/**
- * Pairs each client invocation with the next completion of the same process, in
- * invocation order. An invocation never completed is indeterminate (`info`). Throws on a
- * history that is not well formed (out of order, completion without invocation...).
- */
-export function completeOps(history: readonly Op[]): CompletedOp[] {
-  const pending = new Map<number, CompletedOp>();
-  const out: CompletedOp[] = [];
-  let lastIndex = -Infinity;
-  for (const op of history) {
-    // The search orders events by index, so the history must be in index order.
-    if (!(op.index > lastIndex)) throw new Error(`history out of order at index ${op.index}`);
-    lastIndex = op.index;
-    if (!isClientProcess(op.process)) continue;
-    const open = pending.get(op.process);
-    if (op.type === 'invoke') {
-      if (open) {
-        throw new Error(`process ${op.process} invoked at index ${op.index} while its op from index ${open.invoke.index} is still pending`);
-      }
-      const c: CompletedOp = { process: op.process, f: op.f, value: op.value, result: undefined, type: 'info', invoke: op };
-      if (op.node !== undefined) c.node = op.node;
-      pending.set(op.process, c);
-      out.push(c);
-      continue;
-    }
-    if (!open) throw new Error(`completion at index ${op.index} of process ${op.process} has no pending invocation`);
-    if (open.f !== op.f) {
-      throw new Error(`completion at index ${op.index} is ${op.f} but process ${op.process} invoked ${open.f} at index ${open.invoke.index}`);
-    }
-    open.type = op.type;
-    open.complete = op;
-    open.result = op.value;
-    if (op.error !== undefined) open.error = op.error;
-    pending.delete(op.process);
-  }
-  return out;
-}
-
 /** The ops a search needs: a `fail` did not happen; an indeterminate read tells nothing. */
 function relevant(model: Model, op: CompletedOp): boolean {
   if (op.type === 'fail') return false;
@@ -150,7 +113,7 @@ export async function checkLinearizable(
   const deadline = startedAt + (opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const maxMemo = opts.maxMemo ?? Infinity;
   const maxBytes = opts.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES;
-  const ops = completeOps(history).filter((op) => relevant(model, op));
+  const ops = clientPairs(history).filter((op) => relevant(model, op));
   const parts = model.partition ? model.partition(ops) : new Map([[WHOLE_HISTORY, ops]]);
 
   // Rounds of growing iteration budgets, restarting undecided partitions each round: an

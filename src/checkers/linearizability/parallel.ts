@@ -27,9 +27,9 @@ export function workersFor(model: Model, registry: ReadonlyMap<string, Model>): 
   return registry.get(model.name) === model && workerFile.protocol === 'file:' && existsSync(fileURLToPath(workerFile));
 }
 
-export const workerCount = (partitions: number): number => Math.max(1, Math.min(partitions, availableParallelism()));
+const workerCount = (partitions: number): number => Math.max(1, Math.min(partitions, availableParallelism()));
 
-export interface ParallelJob {
+interface ParallelJob {
   key: string;
   ops: CompletedOp[];
 }
@@ -88,7 +88,10 @@ export async function searchInWorkers(
           clearTimeout(current.fence);
           if (!stopped && (fenced || oom)) {
             const stats = { iterations: 0, memoSize: 0, states: 0, bytes: 0, dropped: 0, elapsedMs: Date.now() - current.started };
-            results.set(current.job.key, { valid: 'unknown', reason: oom ? 'memo-limit' : 'timeout', stats });
+            const result: SearchResult = { valid: 'unknown', reason: oom ? 'memo-limit' : 'timeout', stats };
+            results.set(current.job.key, result);
+            // Reported like any other result: otherwise the caller keeps what it had before.
+            onResult(current.job.key, result);
           }
           current = undefined;
         }

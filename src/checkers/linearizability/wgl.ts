@@ -49,7 +49,7 @@ export interface SearchOptions {
   maxIterations?: number;
 }
 
-export type UnknownReason = 'timeout' | 'memo-limit' | 'iteration-limit';
+type UnknownReason = 'timeout' | 'memo-limit' | 'iteration-limit';
 
 /** An op named by the history index of its invocation, with the model's description. */
 export interface OpRef {

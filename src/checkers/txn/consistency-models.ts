@@ -174,7 +174,7 @@ export const MODEL_SPECS: readonly ModelSpec[] = [
 
 const SPEC = new Map(MODEL_SPECS.map((s) => [s.name, s]));
 
-export function modelSpec(m: ConsistencyModel): ModelSpec {
+function modelSpec(m: ConsistencyModel): ModelSpec {
   return SPEC.get(m)!;
 }
 
@@ -226,7 +226,7 @@ for (const [shape, more] of Object.entries(SHAPE_IMPLIES)) {
 for (const [name, more] of Object.entries(READ_ANOMALIES)) IMPLIES.set(name, [...more]);
 
 /** Every anomaly name the table knows. */
-export const KNOWN_ANOMALIES: readonly string[] = [...IMPLIES.keys()];
+const KNOWN_ANOMALIES: readonly string[] = [...IMPLIES.keys()];
 
 /** The anomalies `found` imply, themselves included (an unknown name implies only itself). */
 export function impliedAnomalies(found: Iterable<string>): Set<string> {

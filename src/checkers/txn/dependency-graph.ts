@@ -25,11 +25,11 @@
  */
 import { impliedAnomalies, type Order } from './consistency-models.js';
 
-export type EdgeKind = 'ww' | 'wr' | 'rw' | 'process' | 'realtime';
+type EdgeKind = 'ww' | 'wr' | 'rw' | 'process' | 'realtime';
 /** The shapes of cycle searched, most specific first; all rw edges here are on items (keys). */
-export type CycleShape = 'G0' | 'G1c' | 'G-single-item' | 'G-nonadjacent-item' | 'G2-item';
+type CycleShape = 'G0' | 'G1c' | 'G-single-item' | 'G-nonadjacent-item' | 'G2-item';
 
-export interface Edge {
+interface Edge {
   from: number;
   to: number;
   kind: EdgeKind;
@@ -182,7 +182,7 @@ function accepts(shape: CycleShape, extra: EdgeKind | undefined, s: number): boo
 }
 
 /** The shape and order a found cycle actually has (a wider search may find a narrower shape). */
-export function classify(steps: readonly Edge[]): { shape: CycleShape; order: Order; anomaly: string } {
+function classify(steps: readonly Edge[]): { shape: CycleShape; order: Order; anomaly: string } {
   const rw = steps.map((e) => e.kind === 'rw');
   const n = rw.filter(Boolean).length;
   const shape: CycleShape =
@@ -289,11 +289,6 @@ export function searchCycles(graph: DependencyGraph, o: { orders?: readonly Orde
     }
   }
   return { cycles, possible: [...new Set(possible)], capped };
-}
-
-/** Data-dependency cycles only (no process or realtime order): one per component and shape. */
-export function findCycles(graph: DependencyGraph, limit = 20): Cycle[] {
-  return searchCycles(graph, { orders: ['data'], limit }).cycles;
 }
 
 /** A shortest cycle through `a` of `shape` (BFS over node × search state). */

@@ -36,7 +36,7 @@ import { DependencyGraph, searchCycles, type Cycle } from './dependency-graph.js
 
 export type MicroOp = ['append', unknown, unknown] | ['r', unknown, unknown[] | null];
 
-export interface Txn {
+interface Txn {
   /** Position among the history's transactions; also the graph node. */
   id: number;
   op: CompletedOp;
@@ -49,7 +49,7 @@ export interface Txn {
  * 'G1a', 'G1b', 'internal', 'phantom-element') and cycles ('G0', 'G1c', 'G-single-item',
  * 'G-nonadjacent-item', 'G2-item', each also with '-process' or '-realtime').
  */
-export type AnomalyKind = string;
+type AnomalyKind = string;
 
 /** An op of the history, as checkers cite them (the report links `index` to its timeline). */
 export interface TxnRef {
@@ -121,7 +121,7 @@ function micro(value: unknown, committed: boolean): MicroOp[] | undefined {
 }
 
 /** The transactions of a history: client ops with f "txn" whose value is a micro-op list. */
-export function transactions(history: readonly Op[]): Txn[] {
+function transactions(history: readonly Op[]): Txn[] {
   const txns: Txn[] = [];
   for (const op of pairOps(history)) {
     if (op.process === 'nemesis' || op.f !== 'txn') continue;

@@ -37,16 +37,16 @@ import { addOrderEdges, type TxnRef } from './list-append.js';
 
 export type RwMicroOp = ['w', unknown, unknown] | ['r', unknown, unknown];
 
-export interface RwTxn {
+interface RwTxn {
   id: number;
   op: CompletedOp;
   mops: RwMicroOp[];
 }
 
 /** Read anomalies, and cycles ('G0' … 'G2-item', also with '-process' or '-realtime'). */
-export type RwAnomalyKind = string;
+type RwAnomalyKind = string;
 
-export interface RwAnomaly {
+interface RwAnomaly {
   kind: RwAnomalyKind;
   message: string;
   ops: TxnRef[];
@@ -54,7 +54,7 @@ export interface RwAnomaly {
   allowed?: true;
 }
 
-export interface RwRegisterOptions {
+interface RwRegisterOptions {
   /** Each key is linearizable: real-time order of committed writes and reads is version order. */
   linearizableKeys?: boolean;
   /** Each key is sequentially consistent: per-process order of writes and reads is version order. */
@@ -64,7 +64,7 @@ export interface RwRegisterOptions {
   consistencyModel?: ConsistencyModel;
 }
 
-export interface RwRegisterResult extends CheckResult {
+interface RwRegisterResult extends CheckResult {
   txnCount: number;
   edgeCount: number;
   /** The model the verdict is against, and what the anomalies say about every model (as list-append's). */
@@ -98,7 +98,7 @@ function micro(value: unknown): RwMicroOp[] | undefined {
 }
 
 /** The register transactions of a history (f "txn"). */
-export function rwTransactions(history: readonly Op[]): RwTxn[] {
+function rwTransactions(history: readonly Op[]): RwTxn[] {
   const txns: RwTxn[] = [];
   for (const op of pairOps(history)) {
     if (op.process === 'nemesis' || op.f !== 'txn') continue;

@@ -105,10 +105,6 @@ export function dockerfileImage(name: DockerfileImageName): ImageSource {
   return { dockerfile: { name, context: join(packageRoot, 'images', name) } };
 }
 
-export function isImageName(x: string): x is ImageName {
-  return (IMAGE_NAMES as readonly string[]).includes(x);
-}
-
 /** Builds the named image unless an identical one exists; resolves with its tag. */
 export function ensureImage(docker: Docker, name: ImageName, log?: (m: string) => void): Promise<EnsureResult> {
   return ensureRootfsImage(docker, recipe(name), log);

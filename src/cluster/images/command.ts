@@ -16,7 +16,7 @@ import { pruneOlder } from './prune.js';
 import { resolveImage } from './resolve.js';
 
 /** The image a workload file names (`service.docker`), undefined when it names none. */
-export type WorkloadFileImage = (file: string) => Promise<ImageSource | undefined>;
+type WorkloadFileImage = (file: string) => Promise<ImageSource | undefined>;
 
 export async function imagesCommand(argv: readonly string[], out: NodeJS.WritableStream, imageOfFile: WorkloadFileImage): Promise<number> {
   const at = argv.indexOf('--config');

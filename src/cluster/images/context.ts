@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { FaultlineError } from '../../core/errors.js';
 
-export interface BuildContext {
+interface BuildContext {
   dir: string;
   /** Paths relative to `dir`, with `/` separators, sorted. */
   files: string[];
@@ -53,7 +53,7 @@ export function readBuildContext(dir: string, dockerfile = 'Dockerfile'): BuildC
  * re-include, the last matching line deciding; a pattern that matches a directory
  * excludes everything under it.
  */
-export function dockerIgnore(dir: string): (rel: string) => boolean {
+function dockerIgnore(dir: string): (rel: string) => boolean {
   let text = '';
   try {
     text = readFileSync(join(dir, '.dockerignore'), 'utf8');

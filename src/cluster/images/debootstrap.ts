@@ -16,14 +16,14 @@ import { imageExists, importDirectory, type EnsureResult } from './rootfs.js';
 
 const RECIPE_VERSION = 1;
 
-export interface DebianRecipe {
+interface DebianRecipe {
   suite: string;
   mirror: string;
   /** Extra packages (debootstrap --include). */
   include: readonly string[];
 }
 
-export function defaultDebianRecipe(): DebianRecipe {
+function defaultDebianRecipe(): DebianRecipe {
   return { suite: 'bookworm', mirror: process.env.FAULTLINE_DEBIAN_MIRROR ?? aptMirror(), include: [] };
 }
 
@@ -55,7 +55,7 @@ function listDir(dir: string): string[] {
   }
 }
 
-export function debianHash(r: DebianRecipe): string {
+function debianHash(r: DebianRecipe): string {
   return createHash('sha256').update(JSON.stringify({ v: RECIPE_VERSION, variant: 'minbase', ...r, include: [...r.include].sort() })).digest('hex').slice(0, 16);
 }
 

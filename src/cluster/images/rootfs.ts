@@ -54,7 +54,7 @@ export async function recipeFiles(recipe: RootfsRecipe): Promise<string[]> {
 }
 
 /** Content hash of the image to be: recipe version, paths, modes and bytes of every file. */
-export async function recipeHash(files: readonly string[], dirs: readonly string[] = []): Promise<string> {
+async function recipeHash(files: readonly string[], dirs: readonly string[] = []): Promise<string> {
   const h = createHash('sha256');
   h.update(`faultline-rootfs-v${RECIPE_VERSION}\n${dirs.join(',')}\n`);
   for (const f of files) h.update(`${f}\n${statSync(f).mode & 0o777}\n${await fileDigest(f)}\n`);

@@ -81,12 +81,6 @@ export function eligibleThreads(ctx: GenContext): readonly Thread[] {
   return isRestricted(ctx) ? ctx.threads : ctx.threads.filter((t) => typeof t === 'number');
 }
 
-/** The first free thread a bare template may go to, if any. */
-export function firstFreeThread(ctx: GenContext): Thread | undefined {
-  const restricted = isRestricted(ctx);
-  return ctx.free.find((t) => restricted || typeof t === 'number');
-}
-
 /**
  * A free thread a bare template may go to, drawn at random. Always taking the first free
  * one would send nearly every op to thread 0 (and so to one node) whenever ops complete

@@ -11,7 +11,7 @@ import { backendOptions, type OptionSet } from './catalog.js';
 import { RUN_OPTIONS } from './table.js';
 import type { OptionSpec } from './spec.js';
 
-export interface Prescan {
+interface Prescan {
   /** The positional workload name, if any. */
   workload?: string;
   config?: string;
@@ -54,7 +54,7 @@ export function prescan(argv: readonly string[]): Prescan {
   return out;
 }
 
-export interface ParsedOptionArgs {
+interface ParsedOptionArgs {
   positionals: string[];
   /** Values given, parsed and checked, by option key. */
   given: Map<string, unknown>;

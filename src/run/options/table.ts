@@ -74,7 +74,7 @@ export const RUN_OPTIONS = [
     flag: 'backend',
     type: choice(BACKEND_NAMES),
     default: 'local',
-    help: 'where nodes run: local namespaces, or containers (see [Docker backend](#docker-backend))',
+    help: 'where nodes run: local namespaces, containers (see [Docker backend](#docker-backend)), or your hosts over SSH (see [SSH hosts](#ssh-hosts---backend-ssh))',
     replay: true,
   }),
   defineOption({

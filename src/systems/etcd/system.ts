@@ -6,9 +6,9 @@
 import { join } from 'node:path';
 import type { Cluster, SystemSpec } from '../../cluster/cluster.js';
 import { etcdBinary, type ImageChoice } from '../../cluster/images/catalog.js';
-import { kvRequest } from '../../clients/kv-http.js';
+import { httpRequest } from '../../clients/http-transport.js';
 
-export const ETCD_CLIENT_PORT = 2379;
+const ETCD_CLIENT_PORT = 2379;
 /** Raft traffic between members: what latency faults slow down. */
 export const ETCD_PEER_PORT = 2380;
 const PEER_PORT = ETCD_PEER_PORT;
@@ -40,7 +40,7 @@ export function etcdSystem(clusterToken: string): SystemSpec & ImageChoice {
     // Serving HTTP is enough: a member restarted inside a minority partition cannot get
     // healthy (no leader) and must still count as started. Clients wait for a leader.
     async ready({ host, port }) {
-      const r = await kvRequest(`http://${host}:${port}`, '/version', undefined, { timeoutMs: 500, method: 'GET' });
+      const r = await httpRequest(`http://${host}:${port}`, '/version', undefined, { timeoutMs: 500, method: 'GET' });
       return r.status === 200;
     },
     primary: etcdLeader,
@@ -67,8 +67,8 @@ export async function etcdLeader(cluster: Cluster): Promise<string | undefined> 
         const base = `http://${a.host}:${a.port}`;
         try {
           const [status, members] = await Promise.all([
-            kvRequest(base, '/v3/maintenance/status', {}, { timeoutMs: 1000 }),
-            kvRequest(base, '/v3/cluster/member/list', {}, { timeoutMs: 1000 }),
+            httpRequest(base, '/v3/maintenance/status', {}, { timeoutMs: 1000 }),
+            httpRequest(base, '/v3/cluster/member/list', {}, { timeoutMs: 1000 }),
           ]);
           const leader = (status.body as StatusBody | null)?.leader;
           return (members.body as MembersBody | null)?.members?.find((m) => m.ID === leader)?.name;

@@ -14,14 +14,17 @@ import type http from 'node:http';
 import type { NodeAddress } from '../kv/args.js';
 import { callPeer, createPeerAgent } from '../kv/http.js';
 import { definiteError, indefiniteError, type KvResult } from '../kv/ops.js';
-import { readOpLog, openOpLog, type OpLog } from './durable.js';
+import { DurableLog } from '../durable-log.js';
+import type { Logger } from '../http-server.js';
 import { HybridClock } from './hlc.js';
 import { isGossipOp, type GossipOp, type OpKind, type VersionVector } from './ops.js';
 import { Store } from './store.js';
 
-export type Logger = (message: string) => void;
+/** The replica's op log in its data dir, one JSON op per line, replayed on start. */
+const OP_LOG = 'ops.jsonl';
 
-export interface GossipConfig {
+
+interface GossipConfig {
   id: string;
   nodes: NodeAddress[];
   dataDir: string;
@@ -43,7 +46,7 @@ const NAIVE_REPLAY_WINDOW_MS = 10_000;
 
 export class GossipNode {
   private readonly store: Store;
-  private readonly log: OpLog;
+  private readonly log: DurableLog<GossipOp>;
   private readonly hlc = new HybridClock();
   private readonly peers: NodeAddress[];
   private readonly agent: http.Agent = createPeerAgent();
@@ -57,13 +60,16 @@ export class GossipNode {
   ) {
     this.store = new Store(cfg.careful);
     this.peers = cfg.nodes.filter((n) => n.id !== cfg.id);
-    const previous = readOpLog(cfg.dataDir);
+    // careful: fsynced before an ack. naive: written once a second without fsync, the way many
+    // services batch their persistence; a SIGKILL loses the last second, and the node then
+    // hands out sequence numbers its peers have already seen, which they drop as duplicates.
+    const { log, records: previous } = DurableLog.open(cfg.dataDir, OP_LOG, (x) => (isGossipOp(x) ? x : undefined), { durability: cfg.careful ? 'fsync' : 'lazy' });
     for (const op of previous) {
       this.store.offer(op);
       this.hlc.observe(op.ts);
       if (op.origin === cfg.id && op.seq > this.ownSeq) this.ownSeq = op.seq;
     }
-    this.log = openOpLog(cfg.dataDir, cfg.careful);
+    this.log = log;
     say(`recovered ${previous.length} op(s) from disk; own seq ${this.ownSeq}`);
     if (cfg.careful) {
       this.timer = setInterval(() => this.antiEntropy(), cfg.antiEntropyMs ?? 250);
@@ -95,7 +101,7 @@ export class GossipNode {
     if (req.kind === 'set-remove' && req.element !== undefined) op.removes = this.store.setDots(req.key, req.element);
     try {
       // careful: on disk (fsynced) before it exists anywhere else.
-      this.log.append([op]);
+      this.log.append(op);
     } catch (e) {
       return indefiniteError(500, `storage: ${(e as Error).message}`);
     }
@@ -147,7 +153,7 @@ export class GossipNode {
       }
     }
     try {
-      this.log.append(applied);
+      this.log.append(...applied);
     } catch (e) {
       // Not fatal: the ops stay in memory, and anti-entropy re-fetches them after a restart.
       this.say(`persisting received ops failed: ${(e as Error).message}`);

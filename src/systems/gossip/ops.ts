@@ -38,13 +38,6 @@ export function dominates(a: VersionVector, b: VersionVector): boolean {
   return true;
 }
 
-/** Pointwise maximum: what a client that saw both tokens has seen. */
-export function mergeVv(a: VersionVector, b: VersionVector): VersionVector {
-  const out: VersionVector = { ...a };
-  for (const [n, s] of Object.entries(b)) if ((out[n] ?? 0) < s) out[n] = s;
-  return out;
-}
-
 /** Orders LWW writes: timestamp, then origin as the deterministic tie-break. */
 export function compareStamp(a: { ts: Timestamp; origin: string }, b: { ts: Timestamp; origin: string }): number {
   if (a.ts[0] !== b.ts[0]) return a.ts[0] - b.ts[0];

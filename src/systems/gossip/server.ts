@@ -12,64 +12,29 @@
  * Exit codes as the kv server: 0 after SIGTERM, 1 fatal, 2 bad arguments.
  */
 import fs from 'node:fs';
-import http from 'node:http';
-import { ArgsError, USAGE, parseArgs, type KvArgs } from '../kv/args.js';
-import { ClientGone, readJsonBody, sendJson } from '../kv/http.js';
-import { BadRequest, badRequest, definiteError, indefiniteError, type KvResult } from '../kv/ops.js';
+import type http from 'node:http';
+import { argsOrExit, logger, serveJson, startOrExit } from '../http-server.js';
+import { USAGE, parseArgs, type KvArgs } from '../kv/args.js';
+import { readJsonBody } from '../kv/http.js';
+import { BadRequest, definiteError, type KvResult } from '../kv/ops.js';
 import { GossipNode, type ClientRequest } from './node.js';
 import type { VersionVector } from './ops.js';
 
 function main(): void {
-  let args: KvArgs;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (e) {
-    if (e instanceof ArgsError) {
-      process.stderr.write(`gossip: ${e.message} (${USAGE.replace('server.js', 'gossip/server.js')})\n`);
-      process.exit(2);
-    }
-    throw e;
-  }
-  const log = (message: string): void => {
-    process.stdout.write(`${new Date().toISOString()} ${args.id} ${message}\n`);
-  };
-  let node: GossipNode;
-  try {
+  const args = argsOrExit('gossip', USAGE.replace('server.js', 'gossip/server.js'), parseArgs);
+  const log = logger(args.id);
+  const node = startOrExit(log, () => {
     fs.mkdirSync(args.dataDir, { recursive: true });
-    node = new GossipNode({ id: args.id, nodes: args.nodes, dataDir: args.dataDir, careful: args.variant === 'careful' }, log);
-  } catch (e) {
-    log(`fatal: cannot start: ${e instanceof Error ? e.message : String(e)}`);
-    process.exit(1);
-  }
-
-  const server = http.createServer((req, res) => {
-    void route(args, node, req).then(
-      (result) => sendJson(res, result),
-      (e: unknown) => {
-        if (e instanceof BadRequest) return sendJson(res, badRequest(e.message));
-        if (e instanceof ClientGone) return;
-        log(`error serving ${req.url ?? '?'}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-        sendJson(res, indefiniteError(500, 'internal-error'));
-      },
-    );
+    return new GossipNode({ id: args.id, nodes: args.nodes, dataDir: args.dataDir, careful: args.variant === 'careful' }, log);
   });
-  server.keepAliveTimeout = 5000;
-  server.on('error', (e) => {
-    log(`fatal: server error: ${e.message}`);
-    process.exit(1);
+  serveJson({
+    host: args.host,
+    port: args.port,
+    log,
+    route: (req) => route(args, node, req),
+    started: `started variant=${args.variant} listening on ${args.host}:${args.port} nodes=${args.nodes.map((n) => n.id).join(',')}`,
+    close: () => node.close(),
   });
-  server.listen(args.port, args.host, () => {
-    log(`started variant=${args.variant} listening on ${args.host}:${args.port} nodes=${args.nodes.map((n) => n.id).join(',')}`);
-  });
-  const shutdown = (signal: string): void => {
-    log(`${signal}: shutting down`);
-    node.close();
-    server.close(() => process.exit(0));
-    server.closeAllConnections();
-    setTimeout(() => process.exit(0), 1000).unref();
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
 async function route(args: KvArgs, node: GossipNode, req: http.IncomingMessage): Promise<KvResult> {
@@ -85,7 +50,7 @@ async function route(args: KvArgs, node: GossipNode, req: http.IncomingMessage):
 }
 
 /** Validates a client body for `path`; undefined for an unknown path. */
-export function parseClientRequest(path: string, body: unknown): ClientRequest | undefined {
+function parseClientRequest(path: string, body: unknown): ClientRequest | undefined {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequest('body must be a JSON object');
   const b = body as Record<string, unknown>;
   const key = b['key'];

@@ -7,7 +7,7 @@ import { nodeService } from '../node-service.js';
 export const GOSSIP_VARIANTS = ['careful', 'naive'] as const;
 export type GossipVariant = (typeof GOSSIP_VARIANTS)[number];
 
-export const GOSSIP_PORT = 8100;
+const GOSSIP_PORT = 8100;
 
 export function gossipSystem(variant: GossipVariant, port = GOSSIP_PORT): SystemSpec {
   // No primary: every replica accepts reads and writes.

@@ -3,7 +3,7 @@
  * strictly: a node started with a typo would otherwise join the wrong cluster silently.
  */
 
-export type Variant = 'careful' | 'naive';
+type Variant = 'careful' | 'naive';
 
 export interface NodeAddress {
   id: string;

@@ -27,7 +27,7 @@ import {
 } from './ops.js';
 import { Store } from './store.js';
 
-export const FORWARD_PATH = '/internal/exec';
+const FORWARD_PATH = '/internal/exec';
 
 export function createCareful(args: KvArgs, log: Logger, fatal: (message: string) => void): KvNode {
   const primary = args.nodes[0];

@@ -2,12 +2,12 @@
  * Small HTTP JSON helpers for the kv server: reading a bounded JSON body, writing a JSON
  * answer, and calling a peer with separate connect/request deadlines.
  *
- * Peer calls reuse the harness' `kvRequest`, which already distinguishes "never connected"
+ * Peer calls reuse the harness' `httpRequest`, which already distinguishes "never connected"
  * (definitely not delivered) from "sent, no answer" (outcome unknown); the careful variant's
  * error answers depend on exactly that distinction.
  */
 import http from 'node:http';
-import { KvRequestError, classifyKvError, kvRequest, type KvErrorCode, type KvResponse } from '../../clients/kv-http.js';
+import { HttpRequestError, classifyTransportError, httpRequest, type TransportErrorCode, type HttpResponse } from '../../clients/http-transport.js';
 import type { NodeAddress } from './args.js';
 import { BadRequest, type KvResult } from './ops.js';
 
@@ -78,7 +78,7 @@ export function createPeerAgent(): http.Agent {
   return new http.Agent({ keepAlive: true, keepAliveMsecs: 1000, maxSockets: 32, maxFreeSockets: 8 });
 }
 
-export function peerUrl(node: NodeAddress): string {
+function peerUrl(node: NodeAddress): string {
   // Bracket IPv6 literals so the URL parses.
   const host = node.host.includes(':') ? `[${node.host}]` : node.host;
   return `http://${host}:${node.port}`;
@@ -91,8 +91,8 @@ export interface PeerCallOptions {
 }
 
 export type PeerOutcome =
-  | { kind: 'answer'; response: KvResponse }
-  | { kind: 'failed'; code: KvErrorCode; message: string };
+  | { kind: 'answer'; response: HttpResponse }
+  | { kind: 'failed'; code: TransportErrorCode; message: string };
 
 /** POST to a peer; never throws, so callers must handle both outcomes explicitly. */
 export async function callPeer(
@@ -102,7 +102,7 @@ export async function callPeer(
   opts: PeerCallOptions,
 ): Promise<PeerOutcome> {
   try {
-    const response = await kvRequest(peerUrl(node), path, body, {
+    const response = await httpRequest(peerUrl(node), path, body, {
       timeoutMs: opts.requestTimeoutMs,
       connectTimeoutMs: opts.connectTimeoutMs,
       agent: opts.agent,
@@ -110,6 +110,6 @@ export async function callPeer(
     return { kind: 'answer', response };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    return { kind: 'failed', code: e instanceof KvRequestError ? e.code : classifyKvError(e), message };
+    return { kind: 'failed', code: e instanceof HttpRequestError ? e.code : classifyTransportError(e), message };
   }
 }

@@ -19,8 +19,8 @@ import { callPeer, createPeerAgent, type PeerCallOptions } from './http.js';
 import type { KvNode, Logger } from './node.js';
 import { BadRequest, casMismatch, okDone, okRead, type KvOp, type KvResult, type KvValue } from './ops.js';
 
-export const REPLICATE_PATH = '/internal/replicate';
-export const SNAPSHOT_FILE = 'naive-snapshot.json';
+const REPLICATE_PATH = '/internal/replicate';
+const SNAPSHOT_FILE = 'naive-snapshot.json';
 const SNAPSHOT_INTERVAL_MS = 1000;
 
 interface Versioned {

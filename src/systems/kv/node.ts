@@ -4,7 +4,7 @@
  */
 import type { KvOp, KvResult } from './ops.js';
 
-export type Logger = (message: string) => void;
+export type { Logger } from '../http-server.js';
 
 export interface KvNode {
   /** Serve a client operation (POST /read, /write, /cas). */

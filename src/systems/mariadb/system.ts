@@ -67,7 +67,7 @@ export function requireLocalMariadb(): void {
   requireServiceUser('mariadb', 'mysql', 'mariadb-server');
 }
 
-export interface MariadbOptions {
+interface MariadbOptions {
   /**
    * `innodb_snapshot_isolation` (MariaDB 10.6.18+, off by default in 10.11): a write to a
    * row changed since the transaction's snapshot fails (ER_CHECKREAD, 1020) instead of

@@ -14,9 +14,9 @@ import type { Cluster, SystemSpec } from '../../cluster/cluster.js';
 import { dockerfileImage, type ImageChoice } from '../../cluster/images/catalog.js';
 import { FaultlineError } from '../../core/errors.js';
 
-export const NATS_PORT = 4222;
+const NATS_PORT = 4222;
 /** Routes between servers: what partitions cut and Raft runs over. */
-export const NATS_CLUSTER_PORT = 6222;
+const NATS_CLUSTER_PORT = 6222;
 
 /** Where the image installs it (images/nats/Dockerfile). */
 const IMAGE_BIN = '/usr/sbin/nats-server';

@@ -21,7 +21,7 @@ import { dockerfileImage, type ImageChoice } from '../../cluster/images/catalog.
 export const POSTGRES_PORT = 5432;
 
 /** The newest installed server's bin directory, or FAULTLINE_POSTGRES_BIN. */
-export function postgresBin(): string {
+function postgresBin(): string {
   const env = process.env.FAULTLINE_POSTGRES_BIN;
   if (env) {
     if (!existsSync(join(env, 'postgres'))) throw new FaultlineError(`FAULTLINE_POSTGRES_BIN=${env} has no postgres binary`);

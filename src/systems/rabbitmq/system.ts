@@ -34,10 +34,8 @@ import type { Cluster, ExecResult, SystemSpec } from '../../cluster/cluster.js';
 import { dockerfileImage, type ImageChoice } from '../../cluster/images/catalog.js';
 import { FaultlineError } from '../../core/errors.js';
 
-export const AMQP_PORT = 5672;
-/** Erlang distribution between brokers (AMQP port + 20000): what partitions cut. */
-export const RABBITMQ_DIST_PORT = 25672;
-export const RABBITMQ_PARTITION_HANDLING = 'pause_minority';
+const AMQP_PORT = 5672;
+const RABBITMQ_PARTITION_HANDLING = 'pause_minority';
 
 const BIN = '/usr/lib/rabbitmq/bin';
 
@@ -48,7 +46,7 @@ export function requireLocalRabbitmq(): void {
 }
 
 /** `rabbit@<ip>`: the Erlang node name of a broker (long names, so an IP will do). */
-export function rabbitNodeName(ip: string): string {
+function rabbitNodeName(ip: string): string {
   return `rabbit@${ip}`;
 }
 
@@ -110,7 +108,7 @@ export RABBITMQ_NODENAME="$2" RABBITMQ_USE_LONGNAME=true \\
   RABBITMQ_PID_FILE="$D/rabbit.pid" RABBITMQ_CONF_ENV_FILE="$D/rabbitmq-env.conf"
 exec ${BIN}/rabbitmq-server`;
 
-export interface RabbitmqSystem extends SystemSpec, ImageChoice {
+interface RabbitmqSystem extends SystemSpec, ImageChoice {
   /** Runs rabbitmqctl against a node, beside it: same namespace or container, same cookie. */
   ctl(cluster: Cluster, node: string, args: readonly string[]): Promise<ExecResult>;
   /**

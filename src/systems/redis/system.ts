@@ -125,7 +125,7 @@ export function redisSystem(variant: RedisVariant): SystemSpec & ImageChoice {
  * One admin exchange with a server or Sentinel: connect, run `fn`, disconnect, all within
  * `timeoutMs` (a paused or silent peer must not hang a probe). Undefined on any failure.
  */
-export async function withAdmin<T>(host: string, port: number, fn: (r: Redis) => Promise<T>, timeoutMs = 1500): Promise<T | undefined> {
+async function withAdmin<T>(host: string, port: number, fn: (r: Redis) => Promise<T>, timeoutMs = 1500): Promise<T | undefined> {
   const r = new Redis({ host, port, lazyConnect: true, connectTimeout: 1000, commandTimeout: 1000, maxRetriesPerRequest: 0, enableOfflineQueue: false, enableReadyCheck: false, retryStrategy: () => null });
   r.on('error', () => undefined);
   let timer: NodeJS.Timeout | undefined;
@@ -155,7 +155,7 @@ function nodeByIp(cluster: Cluster, ip: string): string | undefined {
 }
 
 /** Each running node's Sentinel's view of the primary (node name), undefined where it has none. */
-export async function sentinelViews(cluster: Cluster): Promise<Map<string, string | undefined>> {
+async function sentinelViews(cluster: Cluster): Promise<Map<string, string | undefined>> {
   const views = await Promise.all(
     cluster.nodes.map(async (n) => {
       if (!cluster.isRunning(n)) return [n, undefined] as const;
@@ -171,7 +171,7 @@ export async function sentinelViews(cluster: Cluster): Promise<Map<string, strin
  * The primary as the Sentinels name it: the answer most of them give, as a client asking
  * them would be told. What the nemesis isolates or kills as "primary".
  */
-export async function sentinelPrimary(cluster: Cluster): Promise<string | undefined> {
+async function sentinelPrimary(cluster: Cluster): Promise<string | undefined> {
   const votes = new Map<string, number>();
   for (const v of (await sentinelViews(cluster)).values()) if (v) votes.set(v, (votes.get(v) ?? 0) + 1);
   return [...votes].sort((a, b) => b[1] - a[1])[0]?.[0];

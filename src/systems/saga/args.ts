@@ -2,10 +2,9 @@
 import { ArgsError, parseNodes, type NodeAddress } from '../kv/args.js';
 import { intFlag, parseFlags, requiredFlag } from '../twopc/args.js';
 
-export { ArgsError };
 
-export type SagaVariant = 'careful' | 'naive';
-export type SagaStyle = 'orchestration' | 'choreography';
+type SagaVariant = 'careful' | 'naive';
+type SagaStyle = 'orchestration' | 'choreography';
 
 export interface SagaArgs {
   id: string;

@@ -15,7 +15,7 @@
  * delivery that did arrive makes its consumer react twice; the orders service keeps
  * statuses in memory.
  */
-import { DurableLog } from '../twopc/durable-log.js';
+import { DurableLog, StoppingLog } from '../durable-log.js';
 import { Peers, okBody, sleepMs } from '../twopc/peers.js';
 import { BadRequest, definiteError, indefiniteError, ok, type JsonResult, type Logger, type Service } from '../twopc/service.js';
 import type { SagaArgs } from './args.js';
@@ -75,16 +75,9 @@ export function createChoreoNode(role: Role, args: SagaArgs, log: Logger, fatal:
   if (careful || role !== 'orders') records.forEach(apply);
   log(`${role} (choreography, ${args.variant}): replayed ${records.length} records, outbox ${outbox.size}` + (truncatedBytes ? `, cut a torn line of ${truncatedBytes} bytes` : ''));
 
-  let broken = false;
+  const storage = new StoppingLog(wal, fatal);
   const persist = (r: Rec): boolean => {
-    if (broken) return false;
-    try {
-      wal.append(r);
-    } catch (e) {
-      broken = true;
-      fatal(`storage failure: ${e instanceof Error ? e.message : String(e)}`);
-      return false;
-    }
+    if (!storage.append(r)) return false;
     apply(r);
     return true;
   };
@@ -105,7 +98,7 @@ export function createChoreoNode(role: Role, args: SagaArgs, log: Logger, fatal:
   let relaying = false;
   const timer = careful
     ? setInterval(() => {
-        if (relaying || outbox.size === 0 || broken) return;
+        if (relaying || outbox.size === 0 || storage.broken) return;
         relaying = true;
         void Promise.all(
           [...outbox].slice(0, 64).map(async ([key, { e, to }]) => {
@@ -150,7 +143,7 @@ export function createChoreoNode(role: Role, args: SagaArgs, log: Logger, fatal:
 
   return {
     async handle(path, body) {
-      if (broken) return definiteError(503, 'storage-failed');
+      if (storage.broken) return definiteError(503, 'storage-failed');
       if (path === '/events') {
         if (!isSagaEvent(body) || !isOrder(body.order)) throw new BadRequest('want a saga event');
         await sleepMs(workMs(role)); // then react synchronously (see step-service.ts)

@@ -10,7 +10,7 @@
  */
 import { refusal, type Effect, type Order, type Role, type StepName } from '../../domain/saga-order.js';
 
-export type EventType = 'OrderPlaced' | 'StockReserved' | 'StockRefused' | 'PaymentCharged' | 'PaymentDeclined' | 'Shipped' | 'ShipRefused';
+type EventType = 'OrderPlaced' | 'StockReserved' | 'StockRefused' | 'PaymentCharged' | 'PaymentDeclined' | 'Shipped' | 'ShipRefused';
 
 export interface SagaEvent {
   /** `<saga>:<type>`: one event of each type per saga, so the id doubles as dedup key. */
@@ -30,14 +30,14 @@ export const SUBSCRIBERS: Record<EventType, readonly Role[]> = {
   ShipRefused: ['payments', 'inventory', 'orders'],
 };
 
-export const EVENT_TYPES = Object.keys(SUBSCRIBERS) as EventType[];
+const EVENT_TYPES = Object.keys(SUBSCRIBERS) as EventType[];
 
 export function event(type: EventType, order: Order, reason?: string): SagaEvent {
   return reason === undefined ? { id: `${order.id}:${type}`, type, order } : { id: `${order.id}:${type}`, type, order, reason };
 }
 
 /** What a service does on an event: an effect to apply, events to publish, a verdict for orders. */
-export interface Reaction {
+interface Reaction {
   effect?: Effect;
   emit: SagaEvent[];
   outcome?: 'completed' | 'rejected';

@@ -15,7 +15,7 @@
  * decided and logged (it will be carried out), and "pending" (indeterminate) otherwise.
  */
 import { Peers, anyBody, okBody, sleepMs } from '../twopc/peers.js';
-import { DurableLog } from '../twopc/durable-log.js';
+import { DurableLog, StoppingLog } from '../durable-log.js';
 import { BadRequest, definiteError, indefiniteError, ok, type JsonResult, type Logger, type Service } from '../twopc/service.js';
 import type { SagaArgs } from './args.js';
 import { STEPS, isOrder, nodeOf, type Order } from '../../domain/saga-order.js';
@@ -76,16 +76,9 @@ export function createCarefulOrchestrator(args: SagaArgs, log: Logger, fatal: (m
   const unfinished = [...sagas.values()].filter((s) => s.outcome === undefined);
   log(`orders (careful): replayed ${records.length} records, ${sagas.size} sagas, resuming ${unfinished.length}` + (truncatedBytes ? `, cut a torn line of ${truncatedBytes} bytes` : ''));
 
-  let broken = false;
+  const storage = new StoppingLog(wal, fatal);
   const persist = (r: Rec): void => {
-    if (broken) throw new Error('storage failed');
-    try {
-      wal.append(r);
-    } catch (e) {
-      broken = true;
-      fatal(`storage failure: ${e instanceof Error ? e.message : String(e)}`);
-      throw e;
-    }
+    if (!storage.append(r)) throw new Error('storage failed');
   };
 
   type Answer = { kind: 'ok' } | { kind: 'refused'; reason: string } | { kind: 'unknown' };
@@ -184,7 +177,7 @@ export function createCarefulOrchestrator(args: SagaArgs, log: Logger, fatal: (m
     async handle(path, body) {
       if (path === '/order') {
         if (!isOrder(body)) throw new BadRequest('want {id, item, qty, customer, amount}');
-        if (broken) return definiteError(503, 'storage-failed');
+        if (storage.broken) return definiteError(503, 'storage-failed');
         return order(body);
       }
       if (path === '/state') return ok({ node: args.id, role: 'orders', sagas: Object.fromEntries([...sagas].map(([id, s]) => [id, statusOf(s)])), settle: settle.summary() });

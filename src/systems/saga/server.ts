@@ -7,36 +7,24 @@
  * The role comes from the position in --nodes: orders (orchestrator), inventory, payments,
  * shipping; further nodes are spares. --style picks an orchestrator (default) or choreography. Exit codes: 0 after SIGTERM, 1 fatal, 2 bad arguments.
  */
-import { logger, serve, type Service } from '../twopc/service.js';
-import { ArgsError, USAGE, parseArgs, type SagaArgs } from './args.js';
+import { argsOrExit, fatalAfterAnswer, logger, startOrExit } from '../http-server.js';
+import { serve, type Service } from '../twopc/service.js';
+import { USAGE, parseArgs } from './args.js';
 import { createCarefulOrchestrator } from './orchestrator-careful.js';
 import { createNaiveOrchestrator } from './orchestrator-naive.js';
 import { roleOf } from '../../domain/saga-order.js';
 import { createStepService } from './step-service.js';
 import { createChoreoNode } from './choreo-node.js';
 
-let args: SagaArgs;
-try {
-  args = parseArgs(process.argv.slice(2));
-} catch (e) {
-  if (!(e instanceof ArgsError)) throw e;
-  process.stderr.write(`saga: ${e.message} (${USAGE})\n`);
-  process.exit(2);
-}
+const args = argsOrExit('saga', USAGE, parseArgs);
 const log = logger(args.id);
-const fatal = (m: string) => {
-  log(`fatal: ${m}`);
-  setImmediate(() => process.exit(1));
-};
+// Let the current answer go out, then stop before serving anything else.
+const fatal = fatalAfterAnswer(log);
 const role = roleOf(args.nodes.map((n) => n.id), args.id);
-let service: Service;
-try {
-  if (role !== 'spare' && args.style === 'choreography') service = createChoreoNode(role, args, log, fatal);
-  else if (role === 'orders') service = args.variant === 'careful' ? createCarefulOrchestrator(args, log, fatal) : createNaiveOrchestrator(args, log);
-  else if (role === 'spare') service = { handle: async () => undefined, health: () => ({ id: args.id, role }), close: () => undefined };
-  else service = createStepService(role, args, log, fatal);
-} catch (e) {
-  log(`fatal: cannot start: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
-}
+const service = startOrExit<Service>(log, () => {
+  if (role !== 'spare' && args.style === 'choreography') return createChoreoNode(role, args, log, fatal);
+  if (role === 'orders') return args.variant === 'careful' ? createCarefulOrchestrator(args, log, fatal) : createNaiveOrchestrator(args, log);
+  if (role === 'spare') return { handle: async () => undefined, health: () => ({ id: args.id, role }), close: () => undefined };
+  return createStepService(role, args, log, fatal);
+});
 serve(args, service, log);

@@ -11,7 +11,7 @@
  * - naive: every request is a fresh action. A retried charge charges again; a refund is
  *   paid for whatever amount the caller names, whether or not a charge happened.
  */
-import { DurableLog } from '../twopc/durable-log.js';
+import { DurableLog, StoppingLog } from '../durable-log.js';
 import { BadRequest, definiteError, field, ok, stringField, type JsonResult, type Logger, type Service } from '../twopc/service.js';
 import { STEPS, workMs, initialLevels, levelDelta, refusal, type Effect, type EffectKind, type Role, type StepDef } from '../../domain/saga-order.js';
 import type { SagaArgs } from './args.js';
@@ -54,16 +54,9 @@ export function createStepService(role: Role, args: SagaArgs, log: Logger, fatal
   records.forEach(apply);
   log(`${role} (${args.variant}): replayed ${records.length} records` + (truncatedBytes ? `, cut a torn line of ${truncatedBytes} bytes` : ''));
 
-  let broken = false;
+  const storage = new StoppingLog(wal, fatal);
   const record = (r: Rec): boolean => {
-    if (broken) return false;
-    try {
-      wal.append(r);
-    } catch (e) {
-      broken = true;
-      fatal(`storage failure: ${e instanceof Error ? e.message : String(e)}`);
-      return false;
-    }
+    if (!storage.append(r)) return false;
     apply(r);
     return true;
   };
@@ -100,7 +93,7 @@ export function createStepService(role: Role, args: SagaArgs, log: Logger, fatal
 
   return {
     async handle(path, body) {
-      if (broken) return definiteError(503, 'storage-failed');
+      if (storage.broken) return definiteError(503, 'storage-failed');
       // The work happens first; the bookkeeping after it is synchronous, so two copies of
       // one request cannot both pass the careful variant's "already done?" check.
       if (path === step.doPath) {

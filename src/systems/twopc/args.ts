@@ -4,9 +4,8 @@
  */
 import { ArgsError, parseNodes, type NodeAddress } from '../kv/args.js';
 
-export { ArgsError };
 
-export type TwopcVariant = 'careful' | 'naive';
+type TwopcVariant = 'careful' | 'naive';
 
 export interface TwopcArgs {
   id: string;

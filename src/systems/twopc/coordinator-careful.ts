@@ -19,7 +19,7 @@
  */
 import type { TwopcArgs } from './args.js';
 import { bankLayout, isTransfer, splitTransfer, type Transfer } from '../../domain/bank.js';
-import { DurableLog } from './durable-log.js';
+import { DurableLog, StoppingLog } from '../durable-log.js';
 import { Peers, anyBody, okBody, sleepMs } from './peers.js';
 import { BadRequest, definiteError, indefiniteError, ok, stringField, type JsonResult, type Logger, type Service } from './service.js';
 
@@ -61,18 +61,8 @@ export function createCarefulCoordinator(args: TwopcArgs, log: Logger, fatal: (m
   }
   log(`coordinator (careful): replayed ${records.length} records, ${committed.size} commits, ${unacked.size} to re-drive` + (truncatedBytes ? `, cut a torn line of ${truncatedBytes} bytes` : ''));
 
-  let broken = false;
-  const persist = (r: Rec): boolean => {
-    if (broken) return false;
-    try {
-      wal.append(r);
-      return true;
-    } catch (e) {
-      broken = true;
-      fatal(`storage failure: ${e instanceof Error ? e.message : String(e)}`);
-      return false;
-    }
-  };
+  const storage = new StoppingLog(wal, fatal);
+  const persist = (r: Rec): boolean => storage.append(r);
 
   /** Sends commit to the participants that have not acknowledged `tx` yet. */
   async function driveCommit(tx: string): Promise<void> {
@@ -159,7 +149,7 @@ export function createCarefulCoordinator(args: TwopcArgs, log: Logger, fatal: (m
       switch (path) {
         case '/transfer': {
           if (!isTransfer(body)) throw new BadRequest('want {id, from, to, amount}');
-          if (broken) return definiteError(503, 'storage-failed');
+          if (storage.broken) return definiteError(503, 'storage-failed');
           return transfer(body);
         }
         case '/read':

@@ -12,7 +12,7 @@
  */
 import type { TwopcArgs } from './args.js';
 import { bankLayout, isDeltas, type Delta } from '../../domain/bank.js';
-import { DurableLog } from './durable-log.js';
+import { DurableLog, StoppingLog } from '../durable-log.js';
 import { Peers, okBody } from './peers.js';
 import { definiteError, ok, stringField, field, BadRequest, type JsonResult, type Logger, type Service } from './service.js';
 
@@ -85,19 +85,9 @@ export function createCarefulParticipant(args: TwopcArgs, log: Logger, fatal: (m
     version++;
   }
 
-  let broken = false;
   /** Durably record, or stop: after a failed fsync we can vouch for nothing. */
-  const persist = (r: Rec): boolean => {
-    if (broken) return false;
-    try {
-      wal.append(r);
-      return true;
-    } catch (e) {
-      broken = true;
-      fatal(`storage failure: ${e instanceof Error ? e.message : String(e)}`);
-      return false;
-    }
-  };
+  const storage = new StoppingLog(wal, fatal);
+  const persist = (r: Rec): boolean => storage.append(r);
   const storageFailed = (): JsonResult => definiteError(503, 'storage-failed');
 
   const prepare = (tx: string, deltas: Delta[]): JsonResult => {
@@ -140,7 +130,7 @@ export function createCarefulParticipant(args: TwopcArgs, log: Logger, fatal: (m
   const coordinator = layout.coordinator;
   let asking = false;
   const timer = setInterval(() => {
-    if (asking || broken) return;
+    if (asking || storage.broken) return;
     asking = true;
     void resolveInDoubt().finally(() => (asking = false));
   }, 200);

@@ -5,7 +5,6 @@
 import type { NodeAddress } from '../kv/args.js';
 import { callPeer, createPeerAgent, type PeerOutcome } from '../kv/http.js';
 
-export type { PeerOutcome };
 
 export class Peers {
   private readonly agent = createPeerAgent();

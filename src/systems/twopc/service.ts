@@ -1,14 +1,15 @@
 /**
- * The HTTP shell every 2PC and saga node runs in: POST JSON in, JSON out, GET /health,
- * clean exit on SIGTERM. The node logic behind it is a `Service`, so the shell (and the
- * wire format) is identical for every role and variant.
+ * The routes every 2PC and saga node serves (in the shell all built-in services share,
+ * http-server.ts): POST JSON in, JSON out, GET /health. The node logic behind them is a
+ * `Service`, so the wire format is identical for every role and variant.
  */
-import http from 'node:http';
-import { ClientGone, readJsonBody, sendJson } from '../kv/http.js';
-import { BadRequest, badRequest, definiteError, indefiniteError, type KvResult } from '../kv/ops.js';
+import type http from 'node:http';
+import { serveJson, type Logger } from '../http-server.js';
+import { readJsonBody } from '../kv/http.js';
+import { BadRequest, definiteError, indefiniteError, type KvResult } from '../kv/ops.js';
 
 export type JsonResult = KvResult;
-export type Logger = (message: string) => void;
+export type { Logger };
 
 export interface Service {
   /** Serve POST `path`; undefined means "no such endpoint" (404). */
@@ -19,40 +20,9 @@ export interface Service {
   close(): void;
 }
 
-export function logger(id: string): Logger {
-  return (message) => process.stdout.write(`${new Date().toISOString()} ${id} ${message}\n`);
-}
-
 /** Listens on host:port and routes requests to `service` until SIGTERM/SIGINT. */
 export function serve(opts: { id: string; host: string; port: number }, service: Service, log: Logger): void {
-  const server = http.createServer((req, res) => {
-    void route(service, req).then(
-      (result) => sendJson(res, result),
-      (e: unknown) => {
-        if (e instanceof BadRequest) return sendJson(res, badRequest(e.message));
-        if (e instanceof ClientGone) return;
-        log(`error serving ${req.method ?? '?'} ${req.url ?? '?'}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-        // We do not know how far the handler got, so the outcome is unknown.
-        sendJson(res, indefiniteError(500, 'internal-error'));
-      },
-    );
-  });
-  // Keep-alive longer than the peers' agents keep idle sockets (see kv/server.ts).
-  server.keepAliveTimeout = 5000;
-  server.on('error', (e) => {
-    log(`fatal: server error: ${e.message}`);
-    process.exit(1);
-  });
-  server.listen(opts.port, opts.host, () => log(`listening on ${opts.host}:${opts.port}`));
-  const shutdown = (signal: string): void => {
-    log(`${signal}: shutting down`);
-    service.close();
-    server.close(() => process.exit(0));
-    server.closeAllConnections();
-    setTimeout(() => process.exit(0), 1000).unref();
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  serveJson({ host: opts.host, port: opts.port, log, route: (req) => route(service, req), started: `listening on ${opts.host}:${opts.port}`, close: () => service.close() });
 }
 
 async function route(service: Service, req: http.IncomingMessage): Promise<JsonResult> {

@@ -19,10 +19,10 @@ import { dockerfileImage, type ImageChoice } from '../../cluster/images/catalog.
 import { FaultlineError } from '../../core/errors.js';
 import { fourLetterWord, serverMode } from './four-letter.js';
 
-export const ZOOKEEPER_CLIENT_PORT = 2181;
+const ZOOKEEPER_CLIENT_PORT = 2181;
 /** Followers connect to the leader here: what latency faults slow down. */
 export const ZOOKEEPER_QUORUM_PORT = 2888;
-export const ZOOKEEPER_ELECTION_PORT = 3888;
+const ZOOKEEPER_ELECTION_PORT = 3888;
 
 /** Debian's ZooKeeper jar and the slf4j binding that sends its log to stderr (the node log). */
 const CLASSPATH = ['/usr/share/java/zookeeper.jar', '/usr/share/java/slf4j-simple.jar'];
@@ -82,7 +82,7 @@ export function zookeeperSystem(): SystemSpec & ImageChoice {
 }
 
 /** Each running member's `Mode:` (leader, follower), or undefined where it is not serving. */
-export async function zookeeperModes(cluster: Cluster): Promise<Map<string, string | undefined>> {
+async function zookeeperModes(cluster: Cluster): Promise<Map<string, string | undefined>> {
   const modes = await Promise.all(
     cluster.nodes.map(async (n) => {
       if (!cluster.isRunning(n)) return [n, undefined] as const;

@@ -10,7 +10,7 @@ import { registerHash, registerReachability, registerUnobserved, stepReadWrite, 
 
 const isRead = (f: string): boolean => f === 'read';
 
-export function casPair(input: unknown): [unknown, unknown] {
+function casPair(input: unknown): [unknown, unknown] {
   if (!Array.isArray(input) || input.length !== 2) {
     throw new Error(`cas-register model: cas value must be [from, to], got ${show(input)}`);
   }

@@ -9,7 +9,7 @@ import { show, type Model, type OpView } from '../model.js';
 import { casRegister } from './cas-register.js';
 
 /** Splits a keyed value; throws on anything but a 2-tuple. */
-export function splitKeyed(value: unknown, where: string): [unknown, unknown] {
+function splitKeyed(value: unknown, where: string): [unknown, unknown] {
   if (!Array.isArray(value) || value.length !== 2) {
     throw new Error(`${where}: expected a [key, value] tuple, got ${show(value)}`);
   }
@@ -17,7 +17,7 @@ export function splitKeyed(value: unknown, where: string): [unknown, unknown] {
 }
 
 /** Partition label: string keys as they are, other keys (numbers...) as JSON. */
-export function keyLabel(key: unknown): string {
+function keyLabel(key: unknown): string {
   return typeof key === 'string' ? key : show(key);
 }
 

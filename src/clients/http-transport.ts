@@ -1,6 +1,8 @@
 /**
- * A small HTTP JSON client for systems under test that speak "POST a JSON body, get a JSON
- * body back" (the built-in kv store, and anything shaped like it).
+ * The HTTP transport of the harness: one JSON request to a node, for every client that
+ * speaks HTTP (the built-in kv, gossip, 2PC and saga services, etcd's JSON gateway, user
+ * services through http-json), the readiness probes, and the built-in services' calls to
+ * their peers.
  *
  * The one thing it does beyond `fetch` is tell *how* a request failed, because that decides
  * whether the harness may record `fail` or must record `info`:
@@ -9,7 +11,8 @@
  *  - `timeout`: the request was (at least partly) sent and no complete answer arrived in time.
  *  - `reset`: the connection broke after the request was handed to it (RST, EPIPE, early EOF).
  *  - `bad-response`: an answer arrived but was not JSON; the server did *something*.
- * Only `connect` is definite; everything else may or may not have taken effect.
+ * Only `connect` is definite; everything else may or may not have taken effect (the
+ * outcome rules for all clients are in outcome.ts).
  *
  * Classification is by connection state, not by errno alone: an error that happens while the
  * socket is still connecting is a connect failure whatever its code, and any error on a
@@ -17,28 +20,28 @@
  */
 import http from 'node:http';
 
-export type KvErrorCode = 'connect' | 'timeout' | 'reset' | 'bad-response';
+export type TransportErrorCode = 'connect' | 'timeout' | 'reset' | 'bad-response';
 
-export class KvRequestError extends Error {
-  readonly code: KvErrorCode;
+export class HttpRequestError extends Error {
+  readonly code: TransportErrorCode;
   /** The underlying errno-style code (ECONNREFUSED, ECONNRESET, ...) when there was one. */
   readonly sysCode: string | undefined;
 
-  constructor(code: KvErrorCode, message: string, sysCode?: string, cause?: unknown) {
+  constructor(code: TransportErrorCode, message: string, sysCode?: string, cause?: unknown) {
     super(message, cause === undefined ? undefined : { cause });
-    this.name = 'KvRequestError';
+    this.name = 'HttpRequestError';
     this.code = code;
     this.sysCode = sysCode;
   }
 }
 
-export interface KvResponse {
+export interface HttpResponse {
   status: number;
   /** Parsed JSON body (null for an empty body). */
   body: unknown;
 }
 
-export interface KvRequestOptions {
+interface HttpRequestOptions {
   /** Overall deadline for the whole exchange, connect included. */
   timeoutMs: number;
   /**
@@ -52,6 +55,16 @@ export interface KvRequestOptions {
   method?: 'POST' | 'GET' | 'PUT' | 'DELETE' | 'PATCH';
 }
 
+/**
+ * Deadlines for the request of one op: a little under the runner's op timeout, so the
+ * client answers first and its error says what happened; and at most 1 s to connect, so an
+ * unreachable node is a definite failure early. A user's configuration may set either.
+ */
+export function opDeadlines(opTimeoutMs: number, given: { timeoutMs?: number | undefined; connectTimeoutMs?: number | undefined } = {}): { timeoutMs: number; connectTimeoutMs: number } {
+  const timeoutMs = given.timeoutMs ?? Math.max(50, opTimeoutMs - 100);
+  return { timeoutMs, connectTimeoutMs: Math.min(given.connectTimeoutMs ?? 1000, timeoutMs) };
+}
+
 /** Errno codes that can only arise before a connection exists. Used as a fallback only. */
 const CONNECT_CODES = new Set([
   'ECONNREFUSED',
@@ -63,27 +76,11 @@ const CONNECT_CODES = new Set([
 ]);
 
 /**
- * The client result for a request that threw: `fail` only when it never reached the
- * server, or when it was read-only (a read changes nothing, whatever happened); otherwise
- * `info`, since the server may have acted on it.
- */
-export function requestFailure(err: unknown, value: unknown, readOnly: boolean): { type: 'fail' | 'info'; value: unknown; error: string } {
-  const kind = classifyKvError(err);
-  const error = `${kind}: ${err instanceof Error ? err.message : String(err)}`;
-  return { type: kind === 'connect' || readOnly ? 'fail' : 'info', value, error };
-}
-
-/** True when the error proves the request never reached the server. */
-export function isDefiniteFailure(err: unknown): boolean {
-  return classifyKvError(err) === 'connect';
-}
-
-/**
- * Classify any error thrown by `kvRequest` (or a raw socket error) into a `KvErrorCode`.
+ * Classify any error thrown by `httpRequest` (or a raw socket error) into a `TransportErrorCode`.
  * Unknown errors are `reset`: indeterminate is the safe default.
  */
-export function classifyKvError(err: unknown): KvErrorCode {
-  if (err instanceof KvRequestError) return err.code;
+export function classifyTransportError(err: unknown): TransportErrorCode {
+  if (err instanceof HttpRequestError) return err.code;
   const sys = errnoCode(err);
   if (sys !== undefined && CONNECT_CODES.has(sys)) return 'connect';
   if (sys === 'ETIMEDOUT') return 'timeout';
@@ -94,7 +91,7 @@ export function classifyKvError(err: unknown): KvErrorCode {
  * A shared pool. Limits keep a misbehaving test from opening thousands of sockets; the free
  * socket count stays small because idle connections to a paused node are useless anyway.
  */
-export const defaultKvAgent = new http.Agent({
+const defaultAgent = new http.Agent({
   keepAlive: true,
   keepAliveMsecs: 1000,
   maxSockets: 64,
@@ -103,27 +100,27 @@ export const defaultKvAgent = new http.Agent({
 
 /**
  * Send `body` as JSON to `baseUrl + path`, resolve with the status and parsed JSON body for
- * any HTTP status, reject with a `KvRequestError` otherwise.
+ * any HTTP status, reject with a `HttpRequestError` otherwise.
  */
-export function kvRequest(
+export function httpRequest(
   baseUrl: string,
   path: string,
   body: unknown,
-  opts: KvRequestOptions,
-): Promise<KvResponse> {
+  opts: HttpRequestOptions,
+): Promise<HttpResponse> {
   const url = new URL(path, baseUrl);
   const method = opts.method ?? 'POST';
   const payload = method === 'GET' || (body === undefined && method !== 'POST') ? undefined : Buffer.from(JSON.stringify(body ?? null));
   const connectTimeoutMs = Math.min(opts.connectTimeoutMs ?? opts.timeoutMs, opts.timeoutMs);
 
-  return new Promise<KvResponse>((resolve, reject) => {
+  return new Promise<HttpResponse>((resolve, reject) => {
     // `connected` flips once TCP is up (or immediately for a reused keep-alive socket); it
     // is what separates a definite failure from an indeterminate one.
     let connected = false;
     let settled = false;
     let connectTimer: NodeJS.Timeout | undefined;
 
-    const finish = (err: KvRequestError | undefined, res?: KvResponse): void => {
+    const finish = (err: HttpRequestError | undefined, res?: HttpResponse): void => {
       if (settled) return;
       settled = true;
       clearTimeout(overallTimer);
@@ -145,14 +142,14 @@ export function kvRequest(
     const req = http.request(url, {
       method,
       headers,
-      agent: opts.agent ?? defaultKvAgent,
+      agent: opts.agent ?? defaultAgent,
     });
 
     const overallTimer = setTimeout(() => {
       finish(
         connected
-          ? new KvRequestError('timeout', `no answer from ${url.host} within ${opts.timeoutMs} ms`)
-          : new KvRequestError('connect', `could not connect to ${url.host} within ${opts.timeoutMs} ms`),
+          ? new HttpRequestError('timeout', `no answer from ${url.host} within ${opts.timeoutMs} ms`)
+          : new HttpRequestError('connect', `could not connect to ${url.host} within ${opts.timeoutMs} ms`),
       );
     }, opts.timeoutMs);
 
@@ -162,7 +159,7 @@ export function kvRequest(
         return;
       }
       connectTimer = setTimeout(() => {
-        finish(new KvRequestError('connect', `connect to ${url.host} timed out after ${connectTimeoutMs} ms`));
+        finish(new HttpRequestError('connect', `connect to ${url.host} timed out after ${connectTimeoutMs} ms`));
       }, connectTimeoutMs);
       socket.once('connect', () => {
         connected = true;
@@ -173,9 +170,9 @@ export function kvRequest(
     req.on('error', (e) => {
       const sys = errnoCode(e);
       if (!connected) {
-        finish(new KvRequestError('connect', `connect to ${url.host} failed: ${e.message}`, sys, e));
+        finish(new HttpRequestError('connect', `connect to ${url.host} failed: ${e.message}`, sys, e));
       } else {
-        finish(new KvRequestError('reset', `connection to ${url.host} failed after sending: ${e.message}`, sys, e));
+        finish(new HttpRequestError('reset', `connection to ${url.host} failed after sending: ${e.message}`, sys, e));
       }
     });
 
@@ -183,11 +180,11 @@ export function kvRequest(
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', (e) => {
-        finish(new KvRequestError('reset', `answer from ${url.host} broke off: ${e.message}`, errnoCode(e), e));
+        finish(new HttpRequestError('reset', `answer from ${url.host} broke off: ${e.message}`, errnoCode(e), e));
       });
       // 'close' before a complete body means the peer went away mid-answer.
       res.on('close', () => {
-        if (!res.complete) finish(new KvRequestError('reset', `answer from ${url.host} broke off`));
+        if (!res.complete) finish(new HttpRequestError('reset', `answer from ${url.host} broke off`));
       });
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
@@ -197,7 +194,7 @@ export function kvRequest(
             parsed = JSON.parse(text) as unknown;
           } catch {
             finish(
-              new KvRequestError('bad-response', `non-JSON answer from ${url.host} (HTTP ${res.statusCode ?? 0}): ${text.slice(0, 200)}`),
+              new HttpRequestError('bad-response', `non-JSON answer from ${url.host} (HTTP ${res.statusCode ?? 0}): ${text.slice(0, 200)}`),
             );
             return;
           }
