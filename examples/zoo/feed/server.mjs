@@ -1,7 +1,8 @@
 // feed: an append-only list store (activity feeds). The first node in --nodes is the
 // primary: it owns the lists, appends to an fsynced log, and copies every change to the
 // other nodes before answering (waiting up to 1 s for each; a replica that does not answer
-// in time is skipped). The other nodes are API nodes: they forward requests to the primary.
+// in time is skipped), one change to a list at a time so that replicas see them in order.
+// The other nodes are API nodes: they forward requests to the primary.
 //
 // Flags, each one a shortcut its author took:
 //   --append-by-put    API nodes append by reading the list from the primary and writing
@@ -85,15 +86,29 @@ async function save(key, values) {
   await Promise.all(replicas.map((r) => call(r, 'POST', '/copy', { key, values }, 1000)));
 }
 
+/** Changes to one list are applied one at a time, so every replica sees them in order. */
+const queues = new Map();
+function inOrder(key, fn) {
+  const p = (queues.get(key) ?? Promise.resolve()).then(fn);
+  const tail = p.catch(() => {});
+  queues.set(key, tail);
+  tail.then(() => queues.get(key) === tail && queues.delete(key));
+  return p;
+}
+
 async function onPrimary(method, key, body) {
   if (method === 'GET') return lists.has(key) ? [200, { values: lists.get(key) }] : [404, {}];
   if (method === 'POST') {
-    await save(key, [...(lists.get(key) ?? []), body.value]);
-    return [204, null];
+    return inOrder(key, async () => {
+      await save(key, [...(lists.get(key) ?? []), body.value]);
+      return [204, null];
+    });
   }
   if (method === 'PUT') {
-    await save(key, body.values);
-    return [204, null];
+    return inOrder(key, async () => {
+      await save(key, body.values);
+      return [204, null];
+    });
   }
   return [405, { error: 'method not allowed' }];
 }
