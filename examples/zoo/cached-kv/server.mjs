@@ -58,7 +58,8 @@ function call(node, method, url, body, timeoutMs = 1000) {
     // Never connected: the request was not delivered, so it did not happen (503). Connected,
     // then no answer: it may have happened (504).
     let connected = false;
-    r.on('socket', (s) => s.once('connect', () => (connected = true)));
+    // A kept-alive socket is connected already; a new one once it connects.
+    r.on('socket', (s) => (s.connecting ? s.once('connect', () => (connected = true)) : (connected = true)));
     r.on('timeout', () => r.destroy(new Error('timeout')));
     r.on('error', () => resolve(connected ? [504, { error: `no answer from ${node.name}` }] : [503, { error: `${node.name} unreachable` }]));
     r.end(body === undefined ? undefined : JSON.stringify(body));

@@ -24,6 +24,8 @@ export default defineWorkload({
     ],
     ready: { http: '/health' },
     clock: 'libc',
+    // The first node is the preferred leader, so it leads whenever it can.
+    primary: (nodes) => nodes[0]!,
   },
   client: httpJsonClient({
     operations: {

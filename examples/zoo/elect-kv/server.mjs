@@ -6,10 +6,12 @@
 //    With a quorum of votes the candidate merges the newest version of every key from the
 //    voters, replicates the merged data to a quorum, and leads.
 //  - Writes and compare-and-set run at the leader one at a time: version (term, seq),
-//    replicated to every peer, acknowledged once a quorum holds it. A leader that fails to
-//    reach a quorum steps down.
+//    replicated to every peer, acknowledged once a quorum holds it (else 504: a later
+//    leader may still adopt it). A leader steps down when it sees a higher term.
 //  - Reads run at the leader after a heartbeat round confirms a quorum still follows it.
 //  - Followers forward client requests to the leader they know.
+//  - The first node in --nodes is the preferred leader: it takes leadership back a second
+//    after it finds another node leading.
 //
 // Flags, each turning on one "optimisation":
 //   --reachable-quorum  a quorum is a majority of the nodes that answered, so a side of a
@@ -111,7 +113,8 @@ function call(node, method, url, body, timeoutMs) {
       res.on('data', (d) => (raw += d));
       res.on('end', () => resolve({ status: res.statusCode, body: raw ? JSON.parse(raw) : null }));
     });
-    r.on('socket', (s) => s.once('connect', () => (connected = true)));
+    // A kept-alive socket is connected already; a new one once it connects.
+    r.on('socket', (s) => (s.connecting ? s.once('connect', () => (connected = true)) : (connected = true)));
     r.on('timeout', () => r.destroy(new Error('timeout')));
     r.on('error', () => resolve({ status: connected ? 504 : 503, body: null, unreachable: true }));
     r.end(body === undefined ? undefined : JSON.stringify(body));
@@ -168,6 +171,7 @@ function becomeFollower(newTerm, newLeader) {
     saveMeta();
   }
   role = 'follower';
+  if (newLeader !== leader) followingSince = Date.now();
   leader = newLeader;
   leaseUntil = 0;
   lastHeard = Date.now();
@@ -196,8 +200,13 @@ async function campaign() {
   console.log(`${me} leads term ${t}`);
 }
 
+// The first node in --nodes has priority: when it follows another leader for a second, it
+// calls an election to take over (as a preferred leader does), so it leads whenever it can.
+const preferred = nodes[0].name;
+let followingSince = Date.now();
 setInterval(() => {
   if (role !== 'leader' && Date.now() - lastHeard > electionTimeout) campaign();
+  else if (me === preferred && role === 'follower' && leader !== null && leader !== me && Date.now() - followingSince > 1000) campaign();
 }, 50);
 
 async function heartbeat() {
@@ -223,10 +232,8 @@ async function replicate(key, value) {
   const t = term;
   const entry = { value, ver: [t, ++seq] };
   const r = await broadcast('/raft/append', { term: t, leader: me, entries: [[key, entry]] });
-  if (role !== 'leader' || term !== t || !quorum(r)) {
-    becomeFollower(term, null);
-    return [504, { error: 'not replicated to a quorum' }];
-  }
+  // Not on a quorum: it may still be adopted by a later leader from the nodes that took it.
+  if (role !== 'leader' || term !== t || !quorum(r)) return [504, { error: 'not replicated to a quorum' }];
   accept([[key, entry]]);
   return [204, null];
 }

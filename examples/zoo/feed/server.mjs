@@ -50,7 +50,8 @@ function call(node, method, url, body, timeoutMs) {
       res.on('data', (d) => (raw += d));
       res.on('end', () => resolve([res.statusCode, raw ? JSON.parse(raw) : null]));
     });
-    r.on('socket', (s) => s.once('connect', () => (connected = true)));
+    // A kept-alive socket is connected already; a new one once it connects.
+    r.on('socket', (s) => (s.connecting ? s.once('connect', () => (connected = true)) : (connected = true)));
     r.on('timeout', () => r.destroy(new Error('timeout')));
     r.on('error', () => resolve(connected ? [504, { error: 'primary did not answer' }] : [503, { error: 'primary unreachable' }]));
     r.end(body === undefined ? undefined : JSON.stringify(body));
