@@ -8,8 +8,8 @@
  * For each bug flag: seeds caught (exit 1, INVALID), and the median time from the start of
  * the run to the first op of the violation (the earliest invocation among the ops the
  * checker names, from results.json and history.jsonl; time to the verdict when a run names
- * none). For each correct mode: false alarms (INVALID verdicts; runs that end in an error,
- * exit 2 or more, are counted apart).
+ * none). For each correct mode: false alarms (INVALID verdicts). Runs that end UNKNOWN
+ * (exit 2) or in a harness error (3+) are counted apart.
  *
  *   DETECT_SEEDS=1-20 (default), or a list: 3,7,9
  *   DETECT_ONLY=<service>[:<variant>], comma-separated, e.g. cached-kv,feed:retry-forward
@@ -175,7 +175,7 @@ async function main(): Promise<void> {
           if (r.violationSeconds !== undefined) firstOp.push(r.violationSeconds);
           else verdict.push(r.verdictSeconds);
         } else if (r.exit !== 0) errors++;
-        const what = r.exit === 0 ? 'VALID' : r.exit === 1 ? 'INVALID' : `error (exit ${r.exit})`;
+        const what = r.exit === 0 ? 'VALID' : r.exit === 1 ? 'INVALID' : r.exit === 2 ? 'UNKNOWN' : `harness error (exit ${r.exit})`;
         const when = r.exit === 1 ? (r.violationSeconds !== undefined ? `, first violating op at ${r.violationSeconds.toFixed(1)} s` : `, verdict after ${r.verdictSeconds.toFixed(1)} s`) : '';
         process.stdout.write(`  seed ${seed}: ${what}${when}\n`);
         if (r.dir && r.exit === 0) rmSync(r.dir, { recursive: true, force: true });
@@ -183,10 +183,10 @@ async function main(): Promise<void> {
       const n = seeds.length;
       const fmt = (x: number | undefined) => (x === undefined ? '–' : `${x.toFixed(1)} s`);
       if (bug === undefined) {
-        rows.push(`| ${z.service} | correct | – | – | ${caught.length} of ${n}${errors ? ` (${errors} runs ended in an error)` : ''} |`);
+        rows.push(`| ${z.service} | correct | – | – | ${caught.length} of ${n}${errors ? ` (${errors} UNKNOWN or harness errors)` : ''} |`);
       } else {
         const t = firstOp.length > 0 ? `${fmt(median(firstOp))} (first violating op)` : verdict.length > 0 ? `${fmt(median(verdict))} (verdict)` : '–';
-        rows.push(`| ${z.service} | ${variant}: ${bug} | ${caught.length} of ${n}${errors ? ` (${errors} runs ended in an error)` : ''} | ${t} | – |`);
+        rows.push(`| ${z.service} | ${variant}: ${bug} | ${caught.length} of ${n}${errors ? ` (${errors} UNKNOWN or harness errors)` : ''} | ${t} | – |`);
       }
     }
   }
