@@ -127,8 +127,10 @@ function runOnce(z: ZooService, variant: string, seed: number, out: string): Pro
       const verdictSeconds = Number(process.hrtime.bigint() - started) / 1e9;
       const dir = /output in (\S+)/.exec(text)?.[1];
       const outcome: RunOutcome = { exit, verdictSeconds, ...(dir ? { dir } : {}) };
-      if (exit !== 0 && exit !== 1) process.stdout.write(`    seed ${seed}: exit ${exit}: ${text.trim().split('\n').pop()}\n`);
-      if (exit === 1 && dir && existsSync(join(dir, 'results.json'))) {
+      // Exit 1 is also how a run that never started fails: only a printed verdict counts.
+      if (exit === 1 && !/: INVALID/.test(text)) outcome.exit = 3;
+      if (outcome.exit !== 0 && outcome.exit !== 1) process.stdout.write(`    seed ${seed}: exit ${exit}: ${text.trim().split('\n').pop()}\n`);
+      if (outcome.exit === 1 && dir && existsSync(join(dir, 'results.json'))) {
         const indices = violationIndices(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')));
         if (indices.length > 0) {
           const t = await opTimeSeconds(join(dir, 'history.jsonl'), Math.min(...indices));
