@@ -37,11 +37,11 @@ const partition = ['--nemesis', 'partition'];
 // after 2 s; a new leader is elected after 0.5–1 s) need partitions of 4 s, in 20 s runs.
 const longPartitions = ['--nemesis', 'partition', '--nemesis-interval', '4', '--time-limit', '20'];
 const BUGS: Case[] = [
-  // NOT reliable in a short run: seed 1 caught it in 2 of 3 runs of this test (seed 12, 0 of
-  // 2). A replica's workers sit out the first 2 s of a partition in forwards that time out,
-  // so only the rest of it, and the moments after the heal before the key is written again,
-  // serve stale cached values.
-  { service: 'cached-kv', variant: 'read-cache', seed: 1, args: longPartitions, expect: { checker: 'linearizability' } },
+  // cached-kv --variant read-cache is not here: no short run catches it reliably (seed 1
+  // caught it in 2 of 3 runs, then missed in the full suite; seed 12 in 0 of 2). A
+  // replica's workers sit out the first 2 s of a partition in forwards that time out, so
+  // only the rest of it, and the moments after the heal before the key is written again,
+  // serve stale cached values. `npm run bench:detect` measures it over seeds instead.
   { service: 'cached-kv', variant: 'replica-reads', seed: 12, args: partition, expect: { checker: 'linearizability' } },
   // Needs a kill of the primary within 500 ms of acknowledged writes: seed 1's schedule
   // kills it three times.
