@@ -93,6 +93,10 @@ describe('list-append: anomalies Elle names on their own', () => {
     expect(d.ops.map((o) => o.index)).toEqual([3, 4]);
     expect(res.valid).toBe(false);
     expect(res.weakestModelsRuledOut).toEqual(['read-uncommitted']);
+    // No corrupt read this time: x's reads are sound, but 1 could be T1's or T3's. Taking
+    // it as T3's (T3 before T2 on x, T2 before T3 on z) would claim a G0 nobody showed.
+    const sound = checkListAppend(concurrent([ok(a('x', 1)), ok(a('x', 2), a('z', 1)), ok(a('x', 1), a('z', 2)), ok(r('x', [1, 2]), r('z', [1, 2]))]));
+    expect(sound.anomalyTypes).toEqual(['duplicate-appends']);
     // The control: distinct values give the G0.
     expect(checkListAppend(concurrent([ok(a('x', 1), a('y', 1)), ok(a('x', 2), a('y', 2)), ok(r('x', [1, 2]), r('y', [2, 1]))])).anomalyTypes).toEqual(['G0']);
     // An indeterminate transaction's append counts; a failed one's does not; one
