@@ -169,11 +169,8 @@ export function checkListAppend(history: readonly Op[], o: ListAppendCheckOption
     if (!m) table.set(key, (m = new Map()));
     return m;
   };
-  const dups = duplicateAppends(txns);
-  anomalies.push(...dups.anomalies);
-  // Keys whose order gives no edges: duplicate appends (an element names no single writer),
-  // corrupt reads, reads no single order explains.
-  const unordered = new Set<string>(dups.keys);
+  // Appends of a value already appended to the key (by an ok or info transaction).
+  const repeated: RepeatedAppend[] = [];
   for (const t of txns) {
     // A failed transaction's appends can only be seen by an aborted read (G1a).
     if (t.op.type === 'fail') {
@@ -187,10 +184,20 @@ export function checkListAppend(history: readonly Op[], o: ListAppendCheckOption
       const w: Writer = { txn: t, superseded: false };
       const prev = last.get(key);
       if (prev) prev.superseded = true;
-      inner(writers, key).set(elemOf(v), w);
+      const ws = inner(writers, key);
+      const elem = elemOf(v);
+      const first = ws.get(elem);
+      if (first) repeated.push({ key, rawKey: k, elem, first: first.txn, again: t });
+      ws.set(elem, w);
       last.set(key, w);
     }
   }
+
+  const dups = duplicateAppends(repeated);
+  anomalies.push(...dups.anomalies);
+  // Keys whose order gives no edges: duplicate appends (an element names no single writer),
+  // corrupt reads, reads no single order explains.
+  const unordered = new Set<string>(dups.keys);
 
   // External reads (before the transaction's own appends to the key) reveal versions;
   // later reads must agree with what the transaction itself did.
@@ -414,32 +421,36 @@ export function addOrderEdges(graph: DependencyGraph, txns: readonly Pick<Txn, '
   }
 }
 
+/** An append of a value some ok or info transaction had already appended to the key. */
+interface RepeatedAppend {
+  key: string;
+  rawKey: unknown;
+  elem: string;
+  first: Txn;
+  again: Txn;
+}
+
 /**
  * Values appended twice to one key by transactions that may have committed (ok or info;
  * the same transaction twice counts too). List-append needs values unique per key: an
  * element that two appends could have put there names no single writer, so the keys
  * returned get no edges.
  */
-function duplicateAppends(txns: readonly Txn[]): { keys: Set<string>; anomalies: ListAppendAnomaly[] } {
-  const by = new Map<string, { rawKey: unknown; value: unknown; txns: Txn[] }>(); // key \0 element -> appenders
-  for (const t of txns) {
-    if (t.op.type === 'fail') continue;
-    for (const [f, k, v] of t.mops) {
-      if (f !== 'append') continue;
-      const id = `${keyOf(k)}\0${elemOf(v)}`;
-      const e = by.get(id);
-      if (e) e.txns.push(t);
-      else by.set(id, { rawKey: k, value: v, txns: [t] });
-    }
+function duplicateAppends(repeated: readonly RepeatedAppend[]): { keys: Set<string>; anomalies: ListAppendAnomaly[] } {
+  const by = new Map<string, { rawKey: unknown; elem: string; txns: Txn[] }>(); // key \0 element -> appenders
+  for (const { key, rawKey, elem, first, again } of repeated) {
+    const id = `${key}\0${elem}`;
+    const e = by.get(id);
+    if (e) e.txns.push(again);
+    else by.set(id, { rawKey, elem, txns: [first, again] });
   }
   const keys = new Set<string>();
   const anomalies: ListAppendAnomaly[] = [];
-  for (const { rawKey, value, txns: ts } of by.values()) {
-    if (ts.length < 2) continue;
+  for (const { rawKey, elem, txns: ts } of by.values()) {
     keys.add(keyOf(rawKey));
     anomalies.push({
       kind: 'duplicate-appends',
-      message: `${JSON.stringify(value)} was appended to key ${show(rawKey)} ${ts.length} times; values must be unique per key, so no order is inferred for it`,
+      message: `${elem} was appended to key ${show(rawKey)} ${ts.length} times; values must be unique per key, so no order is inferred for it`,
       ops: [...new Set(ts)].map(ref),
     });
   }
@@ -474,22 +485,27 @@ function futureReads(txns: readonly Txn[]): ListAppendAnomaly[] {
  * on a version the other had already changed, and the first one's update is lost to it.
  */
 function lostUpdates(reads: readonly { txn: Txn; key: string; rawKey: unknown; list: string[] }[]): ListAppendAnomaly[] {
-  const groups = new Map<string, { rawKey: unknown; list: string[]; txns: Txn[] }>(); // key \0 version -> readers that appended
+  // Bucketed by key, length and last element (cheap), then split by the whole list.
+  const buckets = new Map<string, { rawKey: unknown; list: string[]; txns: Txn[] }[]>();
   for (const r of reads) {
     if (!r.txn.mops.some(([f, k]) => f === 'append' && keyOf(k) === r.key)) continue;
-    const id = `${r.key}\0${JSON.stringify(r.list)}`;
-    const g = groups.get(id);
+    const id = `${r.key}\0${r.list.length}\0${r.list[r.list.length - 1] ?? ''}`;
+    let groups = buckets.get(id);
+    if (!groups) buckets.set(id, (groups = []));
+    const g = groups.find((x) => sameList(x.list, r.list));
     if (g) g.txns.push(r.txn);
-    else groups.set(id, { rawKey: r.rawKey, list: r.list, txns: [r.txn] });
+    else groups.push({ rawKey: r.rawKey, list: r.list, txns: [r.txn] });
   }
   const out: ListAppendAnomaly[] = [];
-  for (const { rawKey, list, txns: ts } of groups.values()) {
-    if (ts.length < 2) continue;
-    out.push({
-      kind: 'lost-update',
-      message: `${ts.length} committed transactions read key ${show(rawKey)} at the same version [${list.join(',')}] and each appended to it: all but one appended to a version that had already changed`,
-      ops: ts.map(ref),
-    });
+  for (const groups of buckets.values()) {
+    for (const { rawKey, list, txns: ts } of groups) {
+      if (ts.length < 2) continue;
+      out.push({
+        kind: 'lost-update',
+        message: `${ts.length} committed transactions read key ${show(rawKey)} at the same version [${list.join(',')}] and each appended to it: all but one appended to a version that had already changed`,
+        ops: ts.map(ref),
+      });
+    }
   }
   return out;
 }
