@@ -70,8 +70,10 @@ export const MODEL_SPECS: readonly ModelSpec[] = [
     adya: 'PL-1',
     implies: [],
     // Elle adds duplicate elements to PL-1 (no Adya history holds a value twice); an
-    // element nobody appended has no place in any history either.
-    forbids: ['G0', 'duplicate-elements', 'phantom-element', 'garbage-read', 'cyclic-versions'],
+    // element nobody appended has no place in any history either. Duplicate appends break
+    // the premise that names each version by its element (Elle refuses such a history
+    // outright); here the history is judged, the key gets no edges, and no model is kept.
+    forbids: ['G0', 'duplicate-elements', 'duplicate-appends', 'phantom-element', 'garbage-read', 'cyclic-versions'],
     session: false,
     realtime: false,
     summary: 'no dirty writes: no cycle of write dependencies (G0)',
@@ -206,6 +208,7 @@ const READ_ANOMALIES: Record<string, readonly string[]> = {
   // A special case of write skew over one key (Bailis et al.), so G2-item.
   'lost-update': ['G2-item'],
   'duplicate-elements': [],
+  'duplicate-appends': [],
   'phantom-element': [],
   // rw-register: a read of a value nobody wrote; a version order with a cycle (Elle: PL-1).
   'garbage-read': [],

@@ -14,7 +14,15 @@
  * needs no cycle:
  *
  *   incompatible-order  two reads of a key neither of which is a prefix of the other
- *   duplicate-elements  a read that holds an element twice
+ *   duplicate-elements  a read that holds an element twice (a corrupt read: its key's
+ *                       order is not used for edges, so it cannot pose as a G0)
+ *   duplicate-appends   a value appended twice to one key (values must be unique per
+ *                       key; no edges are inferred for that key)
+ *   future-read         a read containing an element its own transaction appends later
+ *   lost-update         two committed transactions read the same version of a key and
+ *                       both appended to it
+ *   dirty-update        a committed append directly after a failed transaction's append
+ *                       in a read of the key
  *   G1a                 a read saw an append of a transaction that failed (aborted read)
  *   G1b                 a read saw an append that its transaction later superseded in the
  *                       same key (intermediate read)
@@ -46,7 +54,8 @@ interface Txn {
 
 /**
  * What the checker names: read anomalies ('incompatible-order', 'duplicate-elements',
- * 'G1a', 'G1b', 'internal', 'phantom-element') and cycles ('G0', 'G1c', 'G-single-item',
+ * 'duplicate-appends', 'future-read', 'lost-update', 'dirty-update', 'G1a', 'G1b',
+ * 'internal', 'phantom-element') and cycles ('G0', 'G1c', 'G-single-item',
  * 'G-nonadjacent-item', 'G2-item', each also with '-process' or '-realtime').
  */
 type AnomalyKind = string;
@@ -160,6 +169,8 @@ export function checkListAppend(history: readonly Op[], o: ListAppendCheckOption
     if (!m) table.set(key, (m = new Map()));
     return m;
   };
+  // Appends of a value already appended to the key (by an ok or info transaction).
+  const repeated: RepeatedAppend[] = [];
   for (const t of txns) {
     // A failed transaction's appends can only be seen by an aborted read (G1a).
     if (t.op.type === 'fail') {
@@ -173,10 +184,20 @@ export function checkListAppend(history: readonly Op[], o: ListAppendCheckOption
       const w: Writer = { txn: t, superseded: false };
       const prev = last.get(key);
       if (prev) prev.superseded = true;
-      inner(writers, key).set(elemOf(v), w);
+      const ws = inner(writers, key);
+      const elem = elemOf(v);
+      const first = ws.get(elem);
+      if (first) repeated.push({ key, rawKey: k, elem, first: first.txn, again: t });
+      ws.set(elem, w);
       last.set(key, w);
     }
   }
+
+  const dups = duplicateAppends(repeated);
+  anomalies.push(...dups.anomalies);
+  // Keys whose order gives no edges: duplicate appends (an element names no single writer),
+  // corrupt reads, reads no single order explains.
+  const unordered = new Set<string>(dups.keys);
 
   // External reads (before the transaction's own appends to the key) reveal versions;
   // later reads must agree with what the transaction itself did.
@@ -185,6 +206,8 @@ export function checkListAppend(history: readonly Op[], o: ListAppendCheckOption
     key: string;
     rawKey: unknown;
     list: string[];
+    /** The read holds an element twice: it reveals no order. */
+    corrupt: boolean;
   }
   const reads: Read[] = [];
   for (const t of txns) {
@@ -203,7 +226,9 @@ export function checkListAppend(history: readonly Op[], o: ListAppendCheckOption
       }
       if (!Array.isArray(v)) continue;
       const list = v.map(elemOf);
-      if (new Set(list).size !== list.length) {
+      const corrupt = new Set(list).size !== list.length;
+      if (corrupt) {
+        unordered.add(key);
         anomalies.push({ kind: 'duplicate-elements', message: `a read of key ${show(k)} holds an element twice: ${JSON.stringify(v)}`, ops: [ref(t)] });
       }
       const expected = mine.get(key);
@@ -216,23 +241,28 @@ export function checkListAppend(history: readonly Op[], o: ListAppendCheckOption
           ops: [ref(t)],
         });
       }
-      if (!own.has(key) && !mine.has(key)) reads.push({ txn: t, key, rawKey: k, list });
+      if (!own.has(key) && !mine.has(key)) reads.push({ txn: t, key, rawKey: k, list, corrupt });
       mine.set(key, [...list]);
     }
   }
 
-  // Version order per key: the longest read; every read must be its prefix.
+  anomalies.push(...futureReads(txns), ...lostUpdates(reads));
+
+  // Version order per key: the longest read; every read must be its prefix. A corrupt
+  // read takes no part (it is reported as what it is, not as an order it contradicts).
   const order = new Map<string, string[]>();
-  for (const r of reads) {
+  const sound = reads.filter((r) => !r.corrupt);
+  for (const r of sound) {
     const cur = order.get(r.key);
     if (!cur || r.list.length > cur.length) order.set(r.key, r.list);
   }
   const incompatible = new Set<string>();
-  for (const r of reads) {
+  for (const r of sound) {
     const longest = order.get(r.key)!;
     if (!isPrefix(r.list, longest) && !incompatible.has(r.key)) {
       incompatible.add(r.key);
-      const other = reads.find((x) => x.key === r.key && x.list === longest)!;
+      unordered.add(r.key);
+      const other = sound.find((x) => x.key === r.key && x.list === longest)!;
       anomalies.push({
         kind: 'incompatible-order',
         message: `key ${show(r.rawKey)}: one read saw [${r.list.join(',')}], another [${longest.join(',')}]; neither is a prefix of the other, so no single order of appends explains both`,
@@ -254,10 +284,13 @@ export function checkListAppend(history: readonly Op[], o: ListAppendCheckOption
     }
   }
 
-  // Dependencies. Keys whose reads disagree have no version order to infer edges from.
+  anomalies.push(...dirtyUpdates(sound, writers, failed));
+
+  // Dependencies. Keys whose reads disagree, hold an element twice or were appended the
+  // same value twice have no version order to infer edges from.
   const graph = new DependencyGraph();
   for (const [key, list] of order) {
-    if (incompatible.has(key)) continue;
+    if (unordered.has(key)) continue;
     const ws = writers.get(key);
     for (let i = 0; i + 1 < list.length; i++) {
       const a = ws?.get(list[i]!);
@@ -266,7 +299,7 @@ export function checkListAppend(history: readonly Op[], o: ListAppendCheckOption
     }
   }
   for (const r of reads) {
-    if (incompatible.has(r.key)) continue;
+    if (unordered.has(r.key)) continue;
     const ws = writers.get(r.key);
     const full = order.get(r.key)!;
     const lastElem = r.list[r.list.length - 1];
@@ -285,14 +318,14 @@ export function checkListAppend(history: readonly Op[], o: ListAppendCheckOption
   // after the append the longest read ends with (ww). Their order among themselves is
   // unknown, so each gets the edges. Indeterminate appends may never have happened.
   const longestReads = new Map<string, Read[]>();
-  for (const r of reads) {
-    if (r.list.length !== order.get(r.key)!.length) continue;
+  for (const r of sound) {
+    if (unordered.has(r.key) || r.list.length !== order.get(r.key)!.length) continue;
     let rs = longestReads.get(r.key);
     if (!rs) longestReads.set(r.key, (rs = []));
     rs.push(r);
   }
   for (const [key, list] of order) {
-    if (incompatible.has(key)) continue;
+    if (unordered.has(key)) continue;
     const seen = new Set(list);
     const unread = new Set<Txn>();
     for (const [elem, w] of writers.get(key) ?? []) if (!seen.has(elem) && w.txn.op.type === 'ok') unread.add(w.txn);
@@ -386,6 +419,126 @@ export function addOrderEdges(graph: DependencyGraph, txns: readonly Pick<Txn, '
       frontier.add(ev.t.id);
     }
   }
+}
+
+/** An append of a value some ok or info transaction had already appended to the key. */
+interface RepeatedAppend {
+  key: string;
+  rawKey: unknown;
+  elem: string;
+  first: Txn;
+  again: Txn;
+}
+
+/**
+ * Values appended twice to one key by transactions that may have committed (ok or info;
+ * the same transaction twice counts too). List-append needs values unique per key: an
+ * element that two appends could have put there names no single writer, so the keys
+ * returned get no edges.
+ */
+function duplicateAppends(repeated: readonly RepeatedAppend[]): { keys: Set<string>; anomalies: ListAppendAnomaly[] } {
+  const by = new Map<string, { rawKey: unknown; elem: string; txns: Txn[] }>(); // key \0 element -> appenders
+  for (const { key, rawKey, elem, first, again } of repeated) {
+    const id = `${key}\0${elem}`;
+    const e = by.get(id);
+    if (e) e.txns.push(again);
+    else by.set(id, { rawKey, elem, txns: [first, again] });
+  }
+  const keys = new Set<string>();
+  const anomalies: ListAppendAnomaly[] = [];
+  for (const { rawKey, elem, txns: ts } of by.values()) {
+    keys.add(keyOf(rawKey));
+    anomalies.push({
+      kind: 'duplicate-appends',
+      message: `${elem} was appended to key ${show(rawKey)} ${ts.length} times; values must be unique per key, so no order is inferred for it`,
+      ops: [...new Set(ts)].map(ref),
+    });
+  }
+  return { keys, anomalies };
+}
+
+/**
+ * Reads that hold an element their own transaction appends to the key only later: the
+ * transaction saw its own future (Elle: a one-transaction G1c).
+ */
+function futureReads(txns: readonly Txn[]): ListAppendAnomaly[] {
+  const out: ListAppendAnomaly[] = [];
+  for (const t of txns) {
+    if (t.op.type !== 'ok') continue;
+    t.mops.forEach(([f, k, v], i) => {
+      if (f !== 'r' || !Array.isArray(v)) return;
+      const seen = new Set(v.map(elemOf));
+      const key = keyOf(k);
+      for (const [g, k2, v2] of t.mops.slice(i + 1)) {
+        if (g !== 'append' || keyOf(k2) !== key || !seen.has(elemOf(v2))) continue;
+        out.push({ kind: 'future-read', message: `a read of key ${show(k)} returned ${JSON.stringify(v)}, holding ${elemOf(v2)}, which its own transaction appended only afterwards`, ops: [ref(t)] });
+        break;
+      }
+    });
+  }
+  return out;
+}
+
+/**
+ * Committed transactions that read the same version of a key (their first read of it,
+ * before appending to it) and then appended to it: whichever append came second was made
+ * on a version the other had already changed, and the first one's update is lost to it.
+ */
+function lostUpdates(reads: readonly { txn: Txn; key: string; rawKey: unknown; list: string[] }[]): ListAppendAnomaly[] {
+  // Bucketed by key, length and last element (cheap), then split by the whole list.
+  const buckets = new Map<string, { rawKey: unknown; list: string[]; txns: Txn[] }[]>();
+  for (const r of reads) {
+    if (!r.txn.mops.some(([f, k]) => f === 'append' && keyOf(k) === r.key)) continue;
+    const id = `${r.key}\0${r.list.length}\0${r.list[r.list.length - 1] ?? ''}`;
+    let groups = buckets.get(id);
+    if (!groups) buckets.set(id, (groups = []));
+    const g = groups.find((x) => sameList(x.list, r.list));
+    if (g) g.txns.push(r.txn);
+    else groups.push({ rawKey: r.rawKey, list: r.list, txns: [r.txn] });
+  }
+  const out: ListAppendAnomaly[] = [];
+  for (const groups of buckets.values()) {
+    for (const { rawKey, list, txns: ts } of groups) {
+      if (ts.length < 2) continue;
+      out.push({
+        kind: 'lost-update',
+        message: `${ts.length} committed transactions read key ${show(rawKey)} at the same version [${list.join(',')}] and each appended to it: all but one appended to a version that had already changed`,
+        ops: ts.map(ref),
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * A committed (or indeterminate, since a read shows it took effect) transaction's append
+ * directly after a failed transaction's append in a read of the key: it was applied on a
+ * state that should never have existed.
+ */
+function dirtyUpdates(
+  reads: readonly { txn: Txn; key: string; rawKey: unknown; list: string[] }[],
+  writers: ReadonlyMap<string, ReadonlyMap<string, { txn: Txn }>>,
+  failed: ReadonlyMap<string, ReadonlyMap<string, Txn>>,
+): ListAppendAnomaly[] {
+  const out: ListAppendAnomaly[] = [];
+  const reported = new Set<string>();
+  for (const r of reads) {
+    const fails = failed.get(r.key);
+    if (!fails) continue;
+    for (let i = 0; i + 1 < r.list.length; i++) {
+      const f = fails.get(r.list[i]!);
+      const w = writers.get(r.key)?.get(r.list[i + 1]!);
+      const id = `${r.key}\0${r.list[i]}`;
+      if (!f || !w || reported.has(id)) continue;
+      reported.add(id);
+      out.push({
+        kind: 'dirty-update',
+        message: `key ${show(r.rawKey)}: ${r.list[i + 1]} was appended directly after ${r.list[i]}, which a transaction that failed appended (seen in [${r.list.join(',')}])`,
+        ops: [ref(w.txn), ref(f), ref(r.txn)],
+      });
+    }
+  }
+  return out;
 }
 
 function describeCycle(c: Cycle, txns: readonly Txn[]): ListAppendAnomaly {
