@@ -39,8 +39,9 @@
 import type { CompletedOp, Op } from '../../core/op.js';
 import { pairOps } from '../../core/history-reader.js';
 import type { Checker, CheckResult } from '../checker.js';
-import { CONSISTENCY_MODELS, forbiddenAmong, isConsistencyModel, judgeModels, type ConsistencyModel, type Order } from './consistency-models.js';
-import { DependencyGraph, searchCycles, type Cycle } from './dependency-graph.js';
+import { CONSISTENCY_MODELS, isConsistencyModel, type ConsistencyModel, type Order } from './consistency-models.js';
+import { DependencyGraph, searchCycles } from './dependency-graph.js';
+import { describeCycle, judgeAnomalies, keyOf, txnRef as ref, type TxnAnomaly } from './txn-findings.js';
 
 export type MicroOp = ['append', unknown, unknown] | ['r', unknown, unknown[] | null];
 
@@ -60,21 +61,8 @@ interface Txn {
  */
 type AnomalyKind = string;
 
-/** An op of the history, as checkers cite them (the report links `index` to its timeline). */
-export interface TxnRef {
-  index: number;
-  process: number | string;
-  f: string;
-}
-
-export interface ListAppendAnomaly {
-  kind: AnomalyKind;
-  message: string;
-  /** Set when the consistency model checked allows this kind: a finding, not a violation. */
-  allowed?: true;
-  /** The completions of the transactions involved. */
-  ops: TxnRef[];
-}
+/** A finding of the list-append checker (`kind`: one of the names above). */
+export type ListAppendAnomaly = TxnAnomaly & { kind: AnomalyKind };
 
 export interface ListAppendResult extends CheckResult {
   txnCount: number;
@@ -103,7 +91,6 @@ export interface ListAppendResult extends CheckResult {
   anomalies: ListAppendAnomaly[];
 }
 
-const keyOf = (k: unknown): string => (typeof k === 'string' ? k : JSON.stringify(k));
 const elemOf = (v: unknown): string => JSON.stringify(v);
 const show = (k: unknown): string => keyOf(k);
 
@@ -141,8 +128,6 @@ function transactions(history: readonly Op[]): Txn[] {
   return txns;
 }
 
-const index = (t: Txn): number => (t.op.complete ?? t.op.invoke).index;
-const ref = (t: Txn): TxnRef => ({ index: index(t), process: t.op.process, f: t.op.f });
 
 interface Writer {
   txn: Txn;
@@ -343,26 +328,7 @@ export function checkListAppend(history: readonly Op[], o: ListAppendCheckOption
   for (const c of search.cycles) anomalies.push(describeCycle(c, txns));
   const cyclesCapped = search.capped;
 
-  const anomalyTypes = [...new Set(anomalies.map((a) => a.kind))].sort();
-  const forbidden = forbiddenAmong(model, anomalyTypes);
-  const verdict = judgeModels(anomalyTypes, search.possible);
-  for (const an of anomalies) if (!forbidden.includes(an.kind)) an.allowed = true;
-  const valid = forbidden.length > 0 ? false : verdict.undecided.includes(model) ? 'unknown' : true;
-  // One line per kind for the terminal summary: how many, and the first as an example;
-  // the kinds the model forbids first.
-  const messages = [...forbidden, ...anomalyTypes.filter((t) => !forbidden.includes(t))].map((t) => {
-    const of = anomalies.filter((a) => a.kind === t);
-    return `${t} ×${of.length}${forbidden.includes(t) ? '' : ` (allowed by ${model})`}, e.g. ${of[0]!.message}`;
-  });
-  if (cyclesCapped) messages.push(`(the cycle search stopped after ${maxCycles} cycles of one kind; there may be more)`);
-  if (search.possible.length) messages.push(`(the cycle search ran out of budget before it could rule out ${search.possible.join(', ')})`);
-  const summary = [
-    `${txns.length} transactions against ${model}: ${forbidden.length ? `violated (${forbidden.join(', ')})` : valid === true ? 'kept' : 'undecided'}`,
-    anomalyTypes.length ? `anomalies ${anomalyTypes.join(', ')}` : 'no anomalies',
-    `ruled out ${verdict.weakestRuledOut.join(', ') || 'nothing'}${verdict.ruledOut.length > verdict.weakestRuledOut.length ? ' and what implies them' : ''}`,
-    `strongest still consistent ${verdict.strongestConsistent.join(', ') || 'none'}`,
-    ...(verdict.undecided.length ? [`undecided ${verdict.undecided.join(', ')}`] : []),
-  ].join('; ');
+  const { valid, forbidden, verdict, messages, summary, anomalyTypes } = judgeAnomalies(model, anomalies, { txnCount: txns.length, possible: search.possible, cyclesCapped, maxCycles });
   return {
     valid,
     txnCount: txns.length,
@@ -539,19 +505,6 @@ function dirtyUpdates(
     }
   }
   return out;
-}
-
-function describeCycle(c: Cycle, txns: readonly Txn[]): ListAppendAnomaly {
-  const name = (id: number) => `T${index(txns[id]!)}`;
-  const how: Record<string, string> = {
-    ww: 'was overwritten by',
-    wr: 'was read by',
-    rw: 'read a version overwritten by',
-    process: 'ran before, in the same client,',
-    realtime: 'completed before the invocation of',
-  };
-  const text = c.steps.map((e) => `${name(e.from)} ${how[e.kind]} ${name(e.to)} (${e.kind}${e.key !== '' ? ` on ${e.key}` : ''})`).join('; ');
-  return { kind: c.anomaly, message: `${c.anomaly} cycle: ${text}`, ops: c.steps.map((e) => ref(txns[e.from]!)) };
 }
 
 function isPrefix(a: readonly string[], b: readonly string[]): boolean {

@@ -31,9 +31,10 @@
 import type { CompletedOp, Op } from '../../core/op.js';
 import { pairOps } from '../../core/history-reader.js';
 import type { Checker, CheckResult } from '../checker.js';
-import { CONSISTENCY_MODELS, forbiddenAmong, isConsistencyModel, judgeModels, type ConsistencyModel } from './consistency-models.js';
-import { DependencyGraph, searchCycles, type Cycle } from './dependency-graph.js';
-import { addOrderEdges, type TxnRef } from './list-append.js';
+import { CONSISTENCY_MODELS, isConsistencyModel, type ConsistencyModel } from './consistency-models.js';
+import { DependencyGraph, searchCycles } from './dependency-graph.js';
+import { addOrderEdges } from './list-append.js';
+import { describeCycle, judgeAnomalies, keyOf, txnRef as ref, type TxnAnomaly } from './txn-findings.js';
 
 export type RwMicroOp = ['w', unknown, unknown] | ['r', unknown, unknown];
 
@@ -46,13 +47,7 @@ interface RwTxn {
 /** Read anomalies, and cycles ('G0' … 'G2-item', also with '-process' or '-realtime'). */
 type RwAnomalyKind = string;
 
-interface RwAnomaly {
-  kind: RwAnomalyKind;
-  message: string;
-  ops: TxnRef[];
-  /** Set when the consistency model checked allows this kind: a finding, not a violation. */
-  allowed?: true;
-}
+type RwAnomaly = TxnAnomaly & { kind: RwAnomalyKind };
 
 interface RwRegisterOptions {
   /** Each key is linearizable: real-time order of committed writes and reads is version order. */
@@ -82,7 +77,6 @@ interface RwRegisterResult extends CheckResult {
   assumptions: string[];
 }
 
-const keyOf = (k: unknown): string => (typeof k === 'string' ? k : JSON.stringify(k));
 /** A version's identity within its key; null is the initial version. */
 const verOf = (v: unknown): string => JSON.stringify(v ?? null);
 const INITIAL = 'null';
@@ -109,8 +103,6 @@ function rwTransactions(history: readonly Op[]): RwTxn[] {
   return txns;
 }
 
-const index = (t: RwTxn): number => (t.op.complete ?? t.op.invoke).index;
-const ref = (t: RwTxn): TxnRef => ({ index: index(t), process: t.op.process, f: t.op.f });
 
 interface Write {
   txn: RwTxn;
@@ -297,25 +289,9 @@ export function checkRwRegister(history: readonly Op[], o: RwRegisterOptions = {
   for (const c of search.cycles) anomalies.push(describeCycle(c, txns));
   const cyclesCapped = search.capped;
 
-  const anomalyTypes = [...new Set(anomalies.map((a) => a.kind))].sort();
   // A duplicate write is the workload's fault, not the database's: it alone makes the
   // verdict unknown (that key proves nothing), not invalid.
-  const forbidden = forbiddenAmong(model, anomalyTypes.filter((t) => t !== 'duplicate-writes'));
-  const verdict = judgeModels(anomalyTypes.filter((t) => t !== 'duplicate-writes'), search.possible);
-  for (const an of anomalies) if (!forbidden.includes(an.kind) && an.kind !== 'duplicate-writes') an.allowed = true;
-  const messages = [...forbidden, ...anomalyTypes.filter((t) => !forbidden.includes(t))].map((t) => {
-    const of = anomalies.filter((a) => a.kind === t);
-    return `${t} ×${of.length}${forbidden.includes(t) || t === 'duplicate-writes' ? '' : ` (allowed by ${model})`}, e.g. ${of[0]!.message}`;
-  });
-  if (cyclesCapped) messages.push(`(the cycle search stopped after ${maxCycles} cycles of one kind; there may be more)`);
-  if (search.possible.length) messages.push(`(the cycle search ran out of budget before it could rule out ${search.possible.join(', ')})`);
-  const valid = forbidden.length > 0 ? false : anomalyTypes.includes('duplicate-writes') || verdict.undecided.includes(model) ? 'unknown' : true;
-  const summary = [
-    `${txns.length} transactions against ${model}: ${forbidden.length ? `violated (${forbidden.join(', ')})` : valid === true ? 'kept' : 'undecided'}`,
-    anomalyTypes.length ? `anomalies ${anomalyTypes.join(', ')}` : 'no anomalies',
-    `ruled out ${verdict.weakestRuledOut.join(', ') || 'nothing'}${verdict.ruledOut.length > verdict.weakestRuledOut.length ? ' and what implies them' : ''}`,
-    `strongest still consistent ${verdict.strongestConsistent.join(', ') || 'none'}`,
-  ].join('; ');
+  const { valid, forbidden, verdict, messages, summary, anomalyTypes } = judgeAnomalies(model, anomalies, { txnCount: txns.length, possible: search.possible, cyclesCapped, maxCycles, unjudged: ['duplicate-writes'] });
   return {
     valid,
     txnCount: txns.length,
@@ -398,13 +374,6 @@ function groupBy<T>(xs: readonly T[], by: (x: T) => string): T[][] {
   const m = new Map<string, T[]>();
   for (const x of xs) (m.get(by(x)) ?? m.set(by(x), []).get(by(x))!).push(x);
   return [...m.values()];
-}
-
-function describeCycle(c: Cycle, txns: readonly RwTxn[]): RwAnomaly {
-  const name = (id: number) => `T${index(txns[id]!)}`;
-  const how: Record<string, string> = { ww: 'was overwritten by', wr: 'was read by', rw: 'read a version overwritten by' };
-  const text = c.steps.map((e) => `${name(e.from)} ${how[e.kind]} ${name(e.to)} (${e.kind} on ${e.key})`).join('; ');
-  return { kind: c.anomaly as RwAnomalyKind, message: `${c.anomaly} cycle: ${text}`, ops: c.steps.map((e) => ref(txns[e.from]!)) };
 }
 
 /** The checker: see checkRwRegister. */
