@@ -78,6 +78,9 @@ const historyFile = (text: string): string => {
 
 const checkArgs = (format: string, file: string): string[] => ['check', '--format', format, ...(MODEL[format] ? ['--model', MODEL[format]] : []), file];
 
+/** Exit codes of a verdict: valid, invalid, unknown. */
+const VERDICT_CODES = new Set([0, 1, 2]);
+
 /** The contract for any input: a verdict (0–2), or exit 4 with exactly one clean line. */
 function expectVerdictOrOneLineError(code: number, out: string): void {
   expect(out).not.toMatch(/\n\s+at /); // no stack trace
@@ -86,7 +89,8 @@ function expectVerdictOrOneLineError(code: number, out: string): void {
   if (code === 4) {
     expect(out).toMatch(/^faultline: [^\n]+\n$/);
   } else {
-    expect([0, 1, 2]).toContain(code); // a verdict: valid, invalid or unknown
+    // Every other input must have been judged: exit 3 (harness error) or anything else fails.
+    expect(VERDICT_CODES.has(code), `exit ${code}: neither a verdict nor bad input`).toBe(true);
     expect(out).not.toMatch(/^faultline: internal error/m);
   }
 }
